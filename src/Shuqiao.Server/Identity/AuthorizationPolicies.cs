@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Authorization;
+using Shuqiao.Core.Identity;
+
+namespace Shuqiao.Server.Identity;
+
+/// <summary>Named policies. Every endpoint and page names one; anything unnamed needs an authenticated user.</summary>
+public static class Policies
+{
+    public const string Api = "api";                       // any API caller (client or token)
+    public const string PlatformAdmin = "platform-admin";
+    public const string ClientManagers = "client-managers";   // PlatformAdmin, or DataSteward for its own organization
+    public const string AuditReaders = "audit-readers";       // PlatformAdmin, Auditor
+    public const string ConsoleUser = "console-user";         // any signed-in user
+
+    public static AuthorizationBuilder AddShuqiaoPolicies(this AuthorizationBuilder builder) => builder
+        // Deny unless granted: endpoints and pages that name no policy still need a signed-in principal.
+        .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+        .AddPolicy(Api, p => p.AddAuthenticationSchemes(AuthSchemes.Api).RequireAuthenticatedUser())
+        .AddPolicy(PlatformAdmin, p => p.RequireRole(Roles.PlatformAdmin))
+        .AddPolicy(ClientManagers, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward))
+        .AddPolicy(AuditReaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.Auditor))
+        .AddPolicy(ConsoleUser, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireAuthenticatedUser());
+}

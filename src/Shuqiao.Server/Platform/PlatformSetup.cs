@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
+using Npgsql;
+using Shuqiao.Server.Identity;
+using Shuqiao.Server.Platform.Localization;
+using Shuqiao.Storage.Database;
+
+namespace Shuqiao.Server.Platform;
+
+/// <summary>What every capability stands on: options, database, errors, JSON, localization, security, pages.</summary>
+public static class PlatformSetup
+{
+    public static WebApplicationBuilder AddShuqiaoPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ShuqiaoOptions>().BindConfiguration(ShuqiaoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => ShuqiaoDataSource.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddSingleton<Migrator>();
+        services.AddHostedService<DatabaseStartup>();
+
+        var maxBody = builder.Configuration.GetValue<long?>($"{ShuqiaoOptions.Section}:{nameof(ShuqiaoOptions.MaxRequestBodyBytes)}") ?? new ShuqiaoOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions["requestId"] = ctx.HttpContext.TraceIdentifier;
+            if (ctx.HttpContext.Items.TryGetValue(AuthenticationFailure.ItemKey, out var reason) && reason is string text && ctx.ProblemDetails.Detail is null)
+            {
+                ctx.ProblemDetails.Detail = text;
+            }
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+
+        // Chinese text is written as is in pages, not as &#x...; entities (smaller pages, readable source).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddSingleton<IStringLocalizerFactory, JsonStringLocalizerFactory>();
+        services.AddSingleton(typeof(IStringLocalizer<>), typeof(StringLocalizer<>));
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            options.SetDefaultCulture(JsonStringLocalizerFactory.DefaultCulture)
+                .AddSupportedCultures(JsonStringLocalizerFactory.SupportedCultures)
+                .AddSupportedUICultures(JsonStringLocalizerFactory.SupportedCultures);
+            // Only the user's explicit choice (a cookie) switches language; zh-CN otherwise, whatever the browser says.
+            options.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+
+        services.AddDataProtection().SetApplicationName("shuqiao");
+        services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>, DataProtectionKeyRing>();
+
+        services.AddShuqiaoAuthentication();
+        services.AddAuthorizationBuilder().AddShuqiaoPolicies();
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = "X-CSRF-TOKEN"; // htmx sends it on every request (see _Layout)
+            options.Cookie.Name = "shuqiao.csrf";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRazorPages(options => options.RootDirectory = "/")
+            .AddViewLocalization()
+            .AddMvcOptions(mvc => mvc.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        // An unknown field is refused rather than silently dropped, so a typo never looks like success.
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+
+    public static WebApplication UseShuqiaoPlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapRazorPages();
+        return app;
+    }
+}

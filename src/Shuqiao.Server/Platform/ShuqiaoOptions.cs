@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shuqiao.Server.Platform;
+
+/// <summary>How this node runs. Demo mode loads the demo data set and writes its credentials; production never does.</summary>
+public enum NodeMode
+{
+    Production,
+    Demo,
+}
+
+public sealed class ShuqiaoOptions
+{
+    public const string Section = "Shuqiao";
+
+    public NodeMode Mode { get; set; } = NodeMode.Production;
+
+    /// <summary>Largest request body accepted, in bytes (default 10 MiB); larger bodies get 413.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Where demo mode writes the demo logins and keys (design §5).</summary>
+    public string DemoCredentialsPath { get; set; } = ".data/demo-credentials.json";
+
+    /// <summary>Maps benchmark-only baseline endpoints. Never set in production.</summary>
+    public bool BenchmarkMode { get; set; }
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Shuqiao:Database";
+
+    /// <summary>An Npgsql connection string; set <c>Shuqiao__Database__ConnectionString</c> in production.</summary>
+    [Required(ErrorMessage = "Set Shuqiao:Database:ConnectionString (environment variable Shuqiao__Database__ConnectionString).")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>How long start-up waits for PostgreSQL before giving up.</summary>
+    [Range(0, 3600)]
+    public int StartupWaitSeconds { get; set; } = 60;
+}
+
+public sealed class SecurityOptions
+{
+    public const string Section = "Shuqiao:Security";
+
+    /// <summary>Idle time after which a console session ends (sliding).</summary>
+    [Range(1, 24 * 60)]
+    public int SessionTimeoutMinutes { get; set; } = 30;
+
+    [Range(1, 100)]
+    public int MaxFailedLogins { get; set; } = 5;
+
+    [Range(1, 24 * 60)]
+    public int LockoutMinutes { get; set; } = 15;
+
+    [Range(8, 128)]
+    public int MinimumPasswordLength { get; set; } = 10;
+
+    [Range(1, 3650)]
+    public int MaxTokenLifetimeDays { get; set; } = 365;
+
+    /// <summary>How long an API key or token lookup is cached; changes made on this node invalidate at once.</summary>
+    [Range(0, 3600)]
+    public int CredentialCacheSeconds { get; set; } = 30;
+
+    /// <summary>Default requests per minute for a new API client.</summary>
+    [Range(1, 1_000_000)]
+    public int DefaultClientRateLimitPerMinute { get; set; } = 600;
+}

@@ -1,0 +1,14 @@
+using Shuqiao.Server.Identity;
+using Shuqiao.Server.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddShuqiaoPlatform();
+builder.Services.AddIdentityCapability();
+
+var app = builder.Build();
+app.UseShuqiaoPlatform();
+app.MapIdentity();
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
