@@ -37,6 +37,9 @@ public static class PlatformSetup
             }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Minimal APIs answer a body that fails to bind with a bare 400 unless they throw; throwing lets
+        // BadRequestExceptionHandler say which field was wrong and why, in every environment.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
 
         // Chinese text is written as is in pages, not as &#x...; entities (smaller pages, readable source).
