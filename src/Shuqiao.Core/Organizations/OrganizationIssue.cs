@@ -184,7 +184,7 @@ public static class OrganizationIssues
         Issue("header", "header.repeated", $"names the column '{name}' twice", name);
 
     public static OrganizationIssue ColumnMissing(string name) =>
-        Issue("header", "header.missing", $"lacks the required column '{name}'", name);
+        Issue("header", "header.missing", $"lacks the required column '{name}'", name, OrganizationCsv.ChineseColumns[OrganizationCsv.Columns.ToList().IndexOf(name)]);
 
     public static OrganizationIssue QuoteNotClosed() =>
         Issue("row", "csv.quoteNotClosed", "has a quoted field that is never closed (a '\"' is missing)");
