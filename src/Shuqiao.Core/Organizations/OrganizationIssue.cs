@@ -183,8 +183,11 @@ public static class OrganizationIssues
     public static OrganizationIssue ColumnRepeated(string name) =>
         Issue("header", "header.repeated", $"names the column '{name}' twice", name);
 
-    public static OrganizationIssue ColumnMissing(string name) =>
-        Issue("header", "header.missing", $"lacks the required column '{name}'", name, OrganizationCsv.ChineseColumns[OrganizationCsv.Columns.ToList().IndexOf(name)]);
+    public static OrganizationIssue ColumnMissing(string name)
+    {
+        var index = OrganizationCsv.Columns.ToList().IndexOf(name);
+        return Issue("header", "header.missing", $"lacks the required column '{name}'", name, index < 0 ? name : OrganizationCsv.ChineseColumns[index]);
+    }
 
     public static OrganizationIssue QuoteNotClosed() =>
         Issue("row", "csv.quoteNotClosed", "has a quoted field that is never closed (a '\"' is missing)");
