@@ -47,7 +47,7 @@ public static class OrganizationEndpoints
         organizations.MapPost("/{id:guid}/disable", Disable).WithName("DisableOrganization").RequireAuthorization(Policies.PlatformAdmin);
         organizations.MapPost("/{id:guid}/enable", Enable).WithName("EnableOrganization").RequireAuthorization(Policies.PlatformAdmin);
         organizations.MapPost("/import", Import).WithName("ImportOrganizations").RequireAuthorization(Policies.PlatformAdmin)
-            .Accepts<string>("text/csv");
+            .Accepts<string>("text/csv", "application/csv", "text/plain");
         return routes;
     }
 

@@ -91,6 +91,9 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
 
     public Task<Organization?> GetAsync(Guid id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
 
+    public Task<IReadOnlyList<Organization>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        store.FindManyAsync(ids, cancellationToken);
+
     /// <summary>Finds by 统一社会信用代码 as a person types it (spaces, hyphens, lower case and full-width characters are fine).</summary>
     public Task<Organization?> GetByCodeAsync(string code, CancellationToken cancellationToken) =>
         store.FindByCodeAsync(CreditCode.Normalize(code), cancellationToken);

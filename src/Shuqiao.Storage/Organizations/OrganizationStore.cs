@@ -55,6 +55,8 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
 
     private const string SelectByCode = $"select {Columns} from organizations where code = @Code";
 
+    private const string SelectByIds = $"select {Columns} from organizations where id = any(@Ids)";
+
     // A parent is locked in share mode while a child is attached to it, so its level or status cannot change
     // underneath (those changes take the row lock in update mode).
     private const string SelectParentForShare = $"select {Columns} from organizations where id = @Id for share";
@@ -170,6 +172,20 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectById, new { Id = id }, cancellationToken: cancellationToken));
         return row?.ToOrganization();
+    }
+
+    /// <summary>The organizations with these ids (unknown ids are left out), e.g. the parents of a page of search results.</summary>
+    public async Task<IReadOnlyList<Organization>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(SelectByIds, new { Ids = ids.ToArray() }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToOrganization()).ToList();
     }
 
     /// <summary>Finds by 统一社会信用代码; the code must be normalized (see <see cref="CreditCode.Normalize"/>).</summary>

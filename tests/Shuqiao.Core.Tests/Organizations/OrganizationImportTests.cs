@@ -184,4 +184,23 @@ public sealed class OrganizationImportTests
 
         Assert.Equal([(1, "header", "header.unknown")], Issues(plan));
     }
+
+    [Fact]
+    public void The_example_file_in_the_documentation_imports_as_a_five_level_chain()
+    {
+        // docs/organizations.md, section "Importing a CSV file"; keep the two in step.
+        var plan = Plan("""
+            统一社会信用代码,名称,层级,上级机构代码,是否数据主管部门
+            11350000MB0000010T,福建省数据管理局,省级,,是
+            11350100MB00000201,福州市数据管理局,市级,11350000MB0000010T,是
+            11350102MB0000030Y,鼓楼区数据管理局,县级,11350100MB00000201,否
+            11350102MB00000400,"鼓楼区东街街道办事处（含""一网通办""窗口）",乡镇级,11350102MB0000030Y,否
+            N2350102MB00000609,洪山村股份经济合作社,村级,11350102MB00000400,否
+            """);
+
+        Assert.True(plan.IsValid, string.Join("; ", plan.Issues));
+        Assert.Equal(OrganizationLevels.All, plan.Organizations.Select(o => o.Level));
+        Assert.Equal("鼓楼区东街街道办事处（含\"一网通办\"窗口）", plan.Organizations[3].Name);
+        Assert.Equal([true, true, false, false, false], plan.Organizations.Select(o => o.IsDataAuthority));
+    }
 }

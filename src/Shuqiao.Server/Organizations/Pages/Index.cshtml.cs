@@ -55,16 +55,8 @@ public sealed class IndexModel(OrganizationService organizations) : PageModel
             var page = Platform.Cursor.PageOf(rows, PageSize, o => o.Id.ToString(), o => o);
             Results = page.Items;
             NextCursor = page.NextCursor;
-            var parents = new Dictionary<Guid, Organization>();
-            foreach (var parentId in Results.Where(o => o.ParentId is not null).Select(o => o.ParentId!.Value).Distinct())
-            {
-                if (await organizations.GetAsync(parentId, cancellationToken) is { } parent)
-                {
-                    parents[parentId] = parent;
-                }
-            }
-
-            ResultParents = parents;
+            var parentIds = Results.Where(o => o.ParentId is not null).Select(o => o.ParentId!.Value).Distinct().ToList();
+            ResultParents = (await organizations.GetManyAsync(parentIds, cancellationToken)).ToDictionary(o => o.Id);
             return Page();
         }
 

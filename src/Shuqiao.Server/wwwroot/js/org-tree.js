@@ -1,6 +1,6 @@
 // Keyboard and expand/collapse for the organization tree, after the WAI-ARIA APG "navigation treeview" pattern:
 // one tab stop (roving tabindex); ↑/↓ move, → expands or enters, ← collapses or goes to the parent, Home/End jump,
-// Enter follows the link. Children not yet loaded are fetched from the data-children-url of their parent item.
+// Enter follows the link. Children not yet loaded are fetched from the tree's data-children-url + the item's data-id.
 (function () {
     'use strict';
 
@@ -38,8 +38,9 @@
             item.setAttribute('aria-expanded', 'true');
             return Promise.resolve();
         }
-        var url = item.getAttribute('data-children-url');
-        if (!url || item.getAttribute('aria-busy') === 'true') { return Promise.resolve(); }
+        if (item.getAttribute('aria-busy') === 'true') { return Promise.resolve(); }
+        var id = item.getAttribute('data-id');
+        var url = container.getAttribute('data-children-url') + encodeURIComponent(id);
         item.setAttribute('aria-busy', 'true');
         announce(container.getAttribute('data-loading-text'));
         // HX-Request makes an expired session answer 401 instead of redirecting to the login page.
@@ -50,9 +51,10 @@
             })
             .then(function (html) {
                 item.insertAdjacentHTML('afterend', html);
-                item.removeAttribute('data-children-url');
-                (groupOf(item) || { querySelectorAll: function () { return []; } })
-                    .querySelectorAll('[role="treeitem"]').forEach(function (child) { child.setAttribute('tabindex', '-1'); });
+                var group = item.nextElementSibling;
+                if (!group || group.getAttribute('role') !== 'group') { throw new Error('unexpected answer'); }
+                item.setAttribute('aria-owns', group.id);
+                group.querySelectorAll('[role="treeitem"]').forEach(function (child) { child.setAttribute('tabindex', '-1'); });
                 item.setAttribute('aria-expanded', 'true');
                 announce('');
             })
