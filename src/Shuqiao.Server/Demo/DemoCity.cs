@@ -50,13 +50,16 @@ public static class DemoCity
         var list = new List<DemoOrganization>
         {
             new("government", Code('1', '1'), "示范市人民政府", OrganizationLevel.City, null),
-            new("bureau", Code('1', '1'), "示范市政务服务和数据管理局", OrganizationLevel.City, "government", IsDataAuthority: true),
+            new("bureau", Code('1', '1'), "示范市政务服务和数据管理局", OrganizationLevel.City, null, IsDataAuthority: true),
         };
-        list.AddRange(Departments.Select(d => new DemoOrganization(d.Key, Code('1', '1'), d.Name, OrganizationLevel.City, "government")));
+
+        // Same-level departments are siblings of the city government, not its children (docs/organizations.md).
+        list.AddRange(Departments.Select(d => new DemoOrganization(d.Key, Code('1', '1'), d.Name, OrganizationLevel.City, null)));
         foreach (var (key, name) in new[] { ("gulou", "鼓楼区"), ("jiangbin", "江滨区"), ("xingang", "新港区"), ("qingshan", "青山县") })
         {
             list.Add(new DemoOrganization(key, Code('1', '1'), $"示范市{name}人民政府", OrganizationLevel.County, "government"));
-            list.Add(new DemoOrganization(key + "-data", Code('1', '1'), $"示范市{name}数据管理局", OrganizationLevel.County, key, IsDataAuthority: true));
+            // A district's data bureau works under the city data bureau's guidance (业务指导).
+            list.Add(new DemoOrganization(key + "-data", Code('1', '1'), $"示范市{name}数据管理局", OrganizationLevel.County, "bureau", IsDataAuthority: true));
         }
 
         list.Add(new DemoOrganization("dongjie", Code('1', '1'), "鼓楼区东街街道办事处", OrganizationLevel.Town, "gulou"));
