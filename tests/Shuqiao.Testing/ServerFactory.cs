@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;

@@ -19,6 +19,6 @@ public sealed class FieldErrors
         return this;
     }
 
-    public IReadOnlyDictionary<string, string[]> ToDictionary() =>
-        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    public IReadOnlyList<Issue> ToIssues() =>
+        _errors.SelectMany(e => e.Value.Select(reason => Issue.Plain(e.Key, reason))).ToList();
 }

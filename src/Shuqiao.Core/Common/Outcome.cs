@@ -9,19 +9,43 @@ public enum FailureKind
     Forbidden,
 }
 
-/// <summary>A failed operation: a title for people and, for validation, the reasons per field.</summary>
-public sealed record Failure(FailureKind Kind, string Title, IReadOnlyDictionary<string, string[]>? Errors = null)
+/// <summary>
+/// One reason an input is not accepted: the field (camelCase, as the API spells it), a stable code the console
+/// translates (<c>&lt;capability&gt;.issue.&lt;code&gt;</c> with <see cref="Arguments"/> as {0}, {1}, …) and the
+/// English reason the API returns. Keep codes stable: translations are keyed by them.
+/// </summary>
+public sealed record Issue(string Field, string Code, string Reason, IReadOnlyList<object> Arguments)
 {
-    public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
+    /// <summary>An issue with no translation of its own; the console shows the English reason.</summary>
+    public static Issue Plain(string field, string reason) => new(field, "invalid", reason, []);
+
+    public override string ToString() => $"{Field}: {Reason}";
+}
+
+/// <summary>A failed operation: a title for people and the issues behind it.</summary>
+public sealed record Failure(FailureKind Kind, string Title, IReadOnlyList<Issue> Issues)
+{
+    private const string InvalidTitle = "The request is invalid.";
+
+    /// <summary>The reasons per field, as problem responses carry them (<c>errors</c>).</summary>
+    public IReadOnlyDictionary<string, string[]>? Errors => Issues.Count == 0
+        ? null
+        : Issues.GroupBy(i => i.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(i => i.Reason).ToArray(), StringComparer.Ordinal);
+
+    public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.", []);
+
+    public static Failure Conflict(string title, Issue issue) => new(FailureKind.Conflict, title, [issue]);
 
     public static Failure Conflict(string title, string? field = null, string? reason = null) =>
-        new(FailureKind.Conflict, title, field is null ? null : new Dictionary<string, string[]> { [field] = [reason ?? title] });
+        new(FailureKind.Conflict, title, field is null ? [] : [Issue.Plain(field, reason ?? title)]);
 
-    public static Failure Invalid(string field, string reason) =>
-        new(FailureKind.Validation, "The request is invalid.", new Dictionary<string, string[]> { [field] = [reason] });
+    public static Failure Invalid(Issue issue) => Invalid([issue]);
 
-    public static Failure Invalid(FieldErrors errors) =>
-        new(FailureKind.Validation, "The request is invalid.", errors.ToDictionary());
+    public static Failure Invalid(IReadOnlyList<Issue> issues) => new(FailureKind.Validation, InvalidTitle, issues);
+
+    public static Failure Invalid(string field, string reason) => Invalid(Issue.Plain(field, reason));
+
+    public static Failure Invalid(FieldErrors errors) => Invalid(errors.ToIssues());
 }
 
 /// <summary>The result of an operation that can fail in an expected way.</summary>

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Text;
 
 namespace Shuqiao.Core.Organizations;
@@ -17,7 +18,7 @@ public sealed record OrganizationCsvRow(
 /// An import file read into rows. <see cref="FileIssue"/> is set when the file as a whole cannot be used (empty, too
 /// many rows); <see cref="RowIssues"/> holds every problem of the header (row 1) and of each row.
 /// </summary>
-public sealed record OrganizationCsvParse(IReadOnlyList<OrganizationCsvRow> Rows, IReadOnlyList<RowIssue> RowIssues, OrganizationIssue? FileIssue);
+public sealed record OrganizationCsvParse(IReadOnlyList<OrganizationCsvRow> Rows, IReadOnlyList<RowIssue> RowIssues, Issue? FileIssue);
 
 /// <summary>
 /// The organization import format: a header row naming the columns <c>code,name,level,parentCode,isDataAuthority</c>
@@ -70,7 +71,7 @@ public static class OrganizationCsv
     /// Encoding standard does: a UTF-8 BOM read as GB18030 would become "锘"); otherwise <paramref name="charset"/>
     /// does, UTF-8 by default. Decoding is strict: bytes that are not valid in the encoding are refused, never replaced.
     /// </summary>
-    public static OrganizationIssue? Decode(ReadOnlySpan<byte> data, string? charset, out string text)
+    public static Issue? Decode(ReadOnlySpan<byte> data, string? charset, out string text)
     {
         text = "";
         if (data.StartsWith(ZipSignature) || data.StartsWith(OleSignature))
@@ -221,7 +222,7 @@ public static class OrganizationCsv
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(header)];
     }
 
-    private static OrganizationIssue? DecodeUtf8(ReadOnlySpan<byte> data, out string text)
+    private static Issue? DecodeUtf8(ReadOnlySpan<byte> data, out string text)
     {
         try
         {
@@ -308,7 +309,7 @@ public static class OrganizationCsv
 
         return new OrganizationCsvRow(record.Row, code, codeIssue is null, name, levelIssue is null ? level : null, parentCode, isDataAuthority, issues.Count > before);
 
-        void Add(OrganizationIssue? issue)
+        void Add(Issue? issue)
         {
             if (issue is not null)
             {
@@ -317,7 +318,7 @@ public static class OrganizationCsv
         }
     }
 
-    private static OrganizationIssue Syntax(CsvSyntaxError error) => error switch
+    private static Issue Syntax(CsvSyntaxError error) => error switch
     {
         CsvSyntaxError.QuoteNotClosed => OrganizationIssues.QuoteNotClosed(),
         CsvSyntaxError.QuoteInField => OrganizationIssues.QuoteInField(),

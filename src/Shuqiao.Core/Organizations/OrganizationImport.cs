@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 namespace Shuqiao.Core.Organizations;
 
 /// <summary>What an import needs to know about an organization already on the node.</summary>
@@ -64,7 +65,7 @@ public static class OrganizationImport
             }
 
             Guid? parentId = null;
-            OrganizationIssue? issue = null;
+            Issue? issue = null;
             if (row.ParentCode.Length == 0)
             {
                 issue = OrganizationRules.CheckRoot(level, nodeTop, "parentCode");

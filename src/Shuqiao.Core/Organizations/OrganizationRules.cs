@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 namespace Shuqiao.Core.Organizations;
 
 /// <summary>
@@ -18,7 +19,7 @@ public static class OrganizationRules
     public static string NormalizeName(string? name) => name?.Trim() ?? "";
 
     /// <summary>Checks a normalized name.</summary>
-    public static OrganizationIssue? CheckName(string name, string field = "name")
+    public static Issue? CheckName(string name, string field = "name")
     {
         if (name.Length == 0)
         {
@@ -34,14 +35,14 @@ public static class OrganizationRules
     }
 
     /// <summary>Checks a normalized credit code (see <see cref="CreditCode.Normalize"/>).</summary>
-    public static OrganizationIssue? CheckCode(string code, string field = "code")
+    public static Issue? CheckCode(string code, string field = "code")
     {
         var check = CreditCode.Check(code);
         return check.IsValid ? null : OrganizationIssues.Code(check, field);
     }
 
     /// <summary>Reads a level (English or Chinese name); null text is "required", anything unknown is named in the reason.</summary>
-    public static OrganizationIssue? CheckLevel(string? text, out OrganizationLevel level, string field = "level")
+    public static Issue? CheckLevel(string? text, out OrganizationLevel level, string field = "level")
     {
         if (OrganizationLevels.TryParse(text, out level))
         {
@@ -55,7 +56,7 @@ public static class OrganizationRules
     /// A parent must be above its child, and active when the child is (a disabled organization may stay under, or
     /// move to, a disabled parent).
     /// </summary>
-    public static OrganizationIssue? CheckParent(
+    public static Issue? CheckParent(
         OrganizationLevel level, string parentName, OrganizationLevel parentLevel, OrganizationStatus parentStatus,
         OrganizationStatus childStatus = OrganizationStatus.Active, string field = "parentId")
     {
@@ -88,13 +89,13 @@ public static class OrganizationRules
     }
 
     /// <summary>Whether an organization at <paramref name="level"/> may have no parent on a node whose top level is <paramref name="nodeTop"/>.</summary>
-    public static OrganizationIssue? CheckRoot(OrganizationLevel level, OrganizationLevel? nodeTop, string field = "parentId") =>
+    public static Issue? CheckRoot(OrganizationLevel level, OrganizationLevel? nodeTop, string field = "parentId") =>
         level == OrganizationLevel.Province || nodeTop is null || level <= nodeTop.Value
             ? null
             : OrganizationIssues.ParentRequired(nodeTop.Value, field);
 
     /// <summary>A level change must keep the organization above all of its children; names the first child that would not be.</summary>
-    public static OrganizationIssue? CheckChildren(OrganizationLevel level, IEnumerable<(string Name, OrganizationLevel Level)> children)
+    public static Issue? CheckChildren(OrganizationLevel level, IEnumerable<(string Name, OrganizationLevel Level)> children)
     {
         foreach (var (name, childLevel) in children)
         {

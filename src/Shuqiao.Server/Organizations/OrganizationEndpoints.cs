@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Shuqiao.Core.Organizations;
@@ -115,26 +116,26 @@ public static class OrganizationEndpoints
         var outcome = await service.CreateAsync(request, context.ToActor(), cancellationToken);
         return outcome.Value is { } organization
             ? TypedResults.Created($"/api/v1/organizations/{organization.Id}", OrganizationResponse.Of(organization))
-            : Problems.From(outcome.Failure!.ToFailure());
+            : Problems.From(outcome.Failure!);
     }
 
     private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Update(
         Guid id, UpdateOrganizationRequest request, HttpContext context, OrganizationService service, CancellationToken cancellationToken)
     {
         var outcome = await service.UpdateAsync(id, request, context.ToActor(), cancellationToken);
-        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!.ToFailure());
+        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!);
     }
 
     private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Disable(Guid id, HttpContext context, OrganizationService service, CancellationToken cancellationToken)
     {
         var outcome = await service.DisableAsync(id, context.ToActor(), cancellationToken);
-        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!.ToFailure());
+        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!);
     }
 
     private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Enable(Guid id, HttpContext context, OrganizationService service, CancellationToken cancellationToken)
     {
         var outcome = await service.EnableAsync(id, context.ToActor(), cancellationToken);
-        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!.ToFailure());
+        return outcome.Value is { } organization ? TypedResults.Ok(OrganizationResponse.Of(organization)) : Problems.From(outcome.Failure!);
     }
 
     /// <summary>

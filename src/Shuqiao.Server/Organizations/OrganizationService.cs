@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Shuqiao.Core.Audit;
 using Shuqiao.Core.Organizations;
 using Shuqiao.Storage.Organizations;
@@ -16,10 +17,10 @@ public sealed record UpdateOrganizationRequest(string? Name, string? Level, Guid
 /// <summary>Organization administration and reading, shared by the API and the console pages.</summary>
 public sealed class OrganizationService(OrganizationStore store, ILogger<OrganizationService> logger)
 {
-    public async Task<OrganizationOutcome<Organization>> CreateAsync(CreateOrganizationRequest request, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> CreateAsync(CreateOrganizationRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var issues = new List<OrganizationIssue>();
+        var issues = new List<Issue>();
         var code = CreditCode.Normalize(request.Code);
         Add(issues, OrganizationRules.CheckCode(code));
         var name = OrganizationRules.NormalizeName(request.Name);
@@ -27,16 +28,16 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
         Add(issues, OrganizationRules.CheckLevel(request.Level, out var level));
         if (issues.Count > 0)
         {
-            return OrganizationFailure.Invalid(issues);
+            return Failure.Invalid(issues);
         }
 
         return await store.CreateAsync(new NewOrganization(code, name, level, request.ParentId, request.IsDataAuthority), actor, cancellationToken);
     }
 
-    public async Task<OrganizationOutcome<Organization>> UpdateAsync(Guid id, UpdateOrganizationRequest request, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> UpdateAsync(Guid id, UpdateOrganizationRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var issues = new List<OrganizationIssue>();
+        var issues = new List<Issue>();
         var name = OrganizationRules.NormalizeName(request.Name);
         Add(issues, OrganizationRules.CheckName(name));
         Add(issues, OrganizationRules.CheckLevel(request.Level, out var level));
@@ -47,16 +48,16 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
 
         if (issues.Count > 0)
         {
-            return OrganizationFailure.Invalid(issues);
+            return Failure.Invalid(issues);
         }
 
         return await store.UpdateAsync(new OrganizationChange(id, name, level, request.ParentId, request.IsDataAuthority, request.Version!.Value), actor, cancellationToken);
     }
 
-    public Task<OrganizationOutcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
+    public Task<Outcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
         store.DisableAsync(id, actor, cancellationToken);
 
-    public Task<OrganizationOutcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
+    public Task<Outcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
         store.EnableAsync(id, actor, cancellationToken);
 
     /// <summary>
@@ -120,7 +121,7 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
     public Task<IReadOnlyList<OrganizationLevelCount>> CountByLevelAsync(CancellationToken cancellationToken) =>
         store.CountByLevelAsync(cancellationToken);
 
-    private static void Add(List<OrganizationIssue> issues, OrganizationIssue? issue)
+    private static void Add(List<Issue> issues, Issue? issue)
     {
         if (issue is not null)
         {

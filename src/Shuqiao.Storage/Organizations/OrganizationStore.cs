@@ -265,7 +265,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
             .ToList();
     }
 
-    public async Task<OrganizationOutcome<Organization>> CreateAsync(NewOrganization organization, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> CreateAsync(NewOrganization organization, Actor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -283,7 +283,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
             : OrganizationRules.CheckRoot(organization.Level, await NodeTopLevelAsync(connection, transaction, null, cancellationToken));
         if (issue is not null)
         {
-            return OrganizationFailure.Invalid(issue);
+            return Failure.Invalid(issue);
         }
 
         try
@@ -311,7 +311,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
     /// Changes name, level, parent and the data-authority flag, if <see cref="OrganizationChange.Version"/> is still
     /// current. The credit code never changes: GB 32100 codes are issued for life and other nodes refer to them.
     /// </summary>
-    public async Task<OrganizationOutcome<Organization>> UpdateAsync(OrganizationChange change, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> UpdateAsync(OrganizationChange change, Actor actor, CancellationToken cancellationToken)
     {
         try
         {
@@ -325,7 +325,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         }
     }
 
-    private async Task<OrganizationOutcome<Organization>> UpdateOnceAsync(OrganizationChange change, Actor actor, CancellationToken cancellationToken)
+    private async Task<Outcome<Organization>> UpdateOnceAsync(OrganizationChange change, Actor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -333,7 +333,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectForUpdate, new { change.Id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return OrganizationFailure.NotFound();
+            return Failure.NotFound("The organization");
         }
 
         var before = row.ToOrganization();
@@ -342,7 +342,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
             return Stale();
         }
 
-        var issues = new List<OrganizationIssue>();
+        var issues = new List<Issue>();
         if (change.ParentId is { } parentId)
         {
             if (parentId == change.Id)
@@ -372,7 +372,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
 
         if (issues.Count > 0)
         {
-            return OrganizationFailure.Invalid(issues);
+            return Failure.Invalid(issues);
         }
 
         if (before.Name == change.Name && before.Level == change.Level && before.ParentId == change.ParentId && before.IsDataAuthority == change.IsDataAuthority)
@@ -397,7 +397,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
     /// dissolved department's people and systems must be moved or switched off deliberately, never by a side effect.
     /// Disabling a disabled organization changes nothing.
     /// </summary>
-    public async Task<OrganizationOutcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -405,7 +405,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectForUpdate, new { Id = id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return OrganizationFailure.NotFound();
+            return Failure.NotFound("The organization");
         }
 
         var before = row.ToOrganization();
@@ -414,7 +414,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
             return before;
         }
 
-        var issues = new List<OrganizationIssue>();
+        var issues = new List<Issue>();
         var activeChildren = (await connection.QueryAsync<string>(new CommandDefinition(SelectActiveChildren, new { Id = id }, transaction, cancellationToken: cancellationToken))).AsList();
         if (activeChildren.Count > 0)
         {
@@ -435,14 +435,14 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
 
         if (issues.Count > 0)
         {
-            return new OrganizationFailure(FailureKind.Conflict, "The organization cannot be disabled yet.", issues);
+            return new Failure(FailureKind.Conflict, "The organization cannot be disabled yet.", issues);
         }
 
         return await SetStatusAsync(connection, transaction, before, OrganizationStatus.Disabled, "organization.disable", actor, now, cancellationToken);
     }
 
     /// <summary>Enables an organization whose parent is active (enable from the top down). Enabling an active one changes nothing.</summary>
-    public async Task<OrganizationOutcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -450,7 +450,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectForUpdate, new { Id = id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return OrganizationFailure.NotFound();
+            return Failure.NotFound("The organization");
         }
 
         var before = row.ToOrganization();
@@ -464,7 +464,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
             var parent = (await connection.QuerySingleAsync<Row>(new CommandDefinition(SelectParentForShare, new { Id = parentId }, transaction, cancellationToken: cancellationToken))).ToOrganization();
             if (parent.Status != OrganizationStatus.Active)
             {
-                return new OrganizationFailure(FailureKind.Conflict, "The organization cannot be enabled yet.", [OrganizationIssues.ParentOfDisabled(parent.Name)]);
+                return new Failure(FailureKind.Conflict, "The organization cannot be enabled yet.", [OrganizationIssues.ParentOfDisabled(parent.Name)]);
             }
         }
 
@@ -537,7 +537,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         return OrganizationImportOutcome.Imported(created);
     }
 
-    private static async Task<OrganizationOutcome<Organization>> SetStatusAsync(
+    private static async Task<Outcome<Organization>> SetStatusAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Organization before, OrganizationStatus status, string action, Actor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(UpdateStatus, new { before.Id, Status = status.ToString(), Now = now }, transaction, cancellationToken: cancellationToken));
@@ -547,7 +547,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
         return after;
     }
 
-    private static async Task<OrganizationIssue?> CheckParentAsync(
+    private static async Task<Issue?> CheckParentAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, OrganizationLevel level, Guid parentId, OrganizationStatus childStatus, CancellationToken cancellationToken)
     {
         var parent = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectParentForShare, new { Id = parentId }, transaction, cancellationToken: cancellationToken));
@@ -567,13 +567,13 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource, TimeProvider 
     private static async Task<Organization> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleAsync<Row>(new CommandDefinition(SelectById, new { Id = id }, transaction, cancellationToken: cancellationToken))).ToOrganization();
 
-    private static OrganizationFailure CodeTaken(string holderName) =>
-        OrganizationFailure.Conflict("An organization with this 统一社会信用代码 already exists.", OrganizationIssues.CodeTaken(holderName));
+    private static Failure CodeTaken(string holderName) =>
+        Failure.Conflict("An organization with this 统一社会信用代码 already exists.", OrganizationIssues.CodeTaken(holderName));
 
-    private static OrganizationFailure Stale() =>
-        OrganizationFailure.Conflict("The organization was changed by someone else; reload it and try again.", OrganizationIssues.VersionStale());
+    private static Failure Stale() =>
+        Failure.Conflict("The organization was changed by someone else; reload it and try again.", OrganizationIssues.VersionStale());
 
-    private static void AddIfAny(List<OrganizationIssue> issues, OrganizationIssue? issue)
+    private static void AddIfAny(List<Issue> issues, Issue? issue)
     {
         if (issue is not null)
         {

@@ -183,11 +183,11 @@ public sealed class OrganizationRulesTests
     [Fact]
     public void A_failure_becomes_the_house_failure_with_reasons_grouped_by_field()
     {
-        var failure = OrganizationFailure.Invalid([OrganizationIssues.NameRequired(), OrganizationIssues.LevelRequired(), OrganizationIssues.NameControlCharacters()]).ToFailure();
+        var failure = Failure.Invalid([OrganizationIssues.NameRequired(), OrganizationIssues.LevelRequired(), OrganizationIssues.NameControlCharacters()]);
 
         Assert.Equal(FailureKind.Validation, failure.Kind);
         Assert.Equal(["is required", "must not contain line breaks or other control characters"], failure.Errors!["name"]);
         Assert.Equal(["is required"], failure.Errors["level"]);
-        Assert.Null(OrganizationFailure.NotFound().ToFailure().Errors);
+        Assert.Null(Failure.NotFound("The organization").Errors);
     }
 }

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -348,7 +349,7 @@ public sealed class OrganizationPageTests(ServerFactory server) : IClassFixture<
                 var t when t == typeof(CreditCodeCheck) => new CreditCodeCheck(CreditCodeError.Checksum, 18, 'X', 'Y', 18),
                 _ => throw new InvalidOperationException($"{method.Name} takes a {p.ParameterType}."),
             }).ToArray();
-            codes.Add(((OrganizationIssue)method.Invoke(null, arguments)!).Code);
+            codes.Add(((Issue)method.Invoke(null, arguments)!).Code);
         }
 
         return codes;

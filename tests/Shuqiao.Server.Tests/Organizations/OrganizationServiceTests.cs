@@ -26,7 +26,7 @@ public sealed class OrganizationServiceTests(ServerFactory server) : IClassFixtu
     private Task<T> WithService<T>(Func<OrganizationService, Task<T>> action) =>
         server.WithScopeAsync(sp => action(sp.GetRequiredService<OrganizationService>()));
 
-    private Task<OrganizationOutcome<Organization>> CreateAsync(string? code, string name, string level, Guid? parentId = null, bool dataAuthority = false) =>
+    private Task<Outcome<Organization>> CreateAsync(string? code, string name, string level, Guid? parentId = null, bool dataAuthority = false) =>
         WithService(s => s.CreateAsync(new CreateOrganizationRequest(code, name, level, parentId, dataAuthority), Admin, CancellationToken.None));
 
     private async Task<Organization> CreatedAsync(string name, string level, Guid? parentId = null, string? code = null)
@@ -35,7 +35,7 @@ public sealed class OrganizationServiceTests(ServerFactory server) : IClassFixtu
         return outcome.Value ?? throw new InvalidOperationException(string.Join("; ", outcome.Failure!.Issues));
     }
 
-    private Task<OrganizationOutcome<Organization>> UpdateAsync(Organization o, string? name = null, string? level = null, Guid? parentId = null, bool keepParent = true, bool? flag = null, int? version = null) =>
+    private Task<Outcome<Organization>> UpdateAsync(Organization o, string? name = null, string? level = null, Guid? parentId = null, bool keepParent = true, bool? flag = null, int? version = null) =>
         WithService(s => s.UpdateAsync(
             o.Id,
             new UpdateOrganizationRequest(name ?? o.Name, level ?? o.Level.ToString(), keepParent ? o.ParentId : parentId, flag ?? o.IsDataAuthority, version ?? o.Version),
@@ -73,7 +73,7 @@ public sealed class OrganizationServiceTests(ServerFactory server) : IClassFixtu
         var outcome = await CreateAsync(first.Code, "福州市财政局（重复）", "City");
 
         Assert.Equal(FailureKind.Conflict, outcome.Failure?.Kind);
-        var failure = outcome.Failure!.ToFailure();
+        var failure = outcome.Failure!;
         Assert.Equal(["is already used by the organization '福州市财政局'"], failure.Errors!["code"]);
         Assert.Single(await AuditAsync(first.Id));
     }
@@ -84,7 +84,7 @@ public sealed class OrganizationServiceTests(ServerFactory server) : IClassFixtu
         var outcome = await CreateAsync("91110000600037341N", "福州市某局", "City");
 
         Assert.Equal(FailureKind.Validation, outcome.Failure?.Kind);
-        Assert.Equal(["has check character 'N' but GB 32100 gives 'L' (校验码错误)"], outcome.Failure!.ToFailure().Errors!["code"]);
+        Assert.Equal(["has check character 'N' but GB 32100 gives 'L' (校验码错误)"], outcome.Failure!.Errors!["code"]);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class OrganizationServiceTests(ServerFactory server) : IClassFixtu
     {
         var outcome = await CreateAsync("123", "", "地级");
 
-        Assert.Equal(["code", "level", "name"], outcome.Failure!.ToFailure().Errors!.Keys.Order());
+        Assert.Equal(["code", "level", "name"], outcome.Failure!.Errors!.Keys.Order());
     }
 
     [Fact]

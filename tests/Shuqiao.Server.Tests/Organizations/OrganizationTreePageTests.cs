@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Shuqiao.Core.Audit;
 using Shuqiao.Core.Identity;

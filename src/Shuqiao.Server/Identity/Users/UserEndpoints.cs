@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shuqiao.Core.Identity;
 using Shuqiao.Server.Platform;

@@ -78,7 +78,7 @@ public sealed class EditModel(OrganizationService organizations, IStringLocalize
 
     private async Task<IActionResult> ChangeStatusAsync(
         Guid id,
-        Func<Guid, Core.Audit.Actor, CancellationToken, Task<OrganizationOutcome<Organization>>> change,
+        Func<Guid, Core.Audit.Actor, CancellationToken, Task<Outcome<Organization>>> change,
         string doneKey,
         string refusedKey,
         CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Microsoft.Extensions.Localization;
 using Shuqiao.Core.Organizations;
 
@@ -30,7 +31,7 @@ public sealed class OrganizationFormErrors
     public IEnumerable<(string ElementId, string Message)> All =>
         _byField.SelectMany(f => f.Value.Select(m => (FieldIds[f.Key], m)));
 
-    public static OrganizationFormErrors From(OrganizationFailure failure, IStringLocalizer localizer)
+    public static OrganizationFormErrors From(Failure failure, IStringLocalizer localizer)
     {
         ArgumentNullException.ThrowIfNull(failure);
         var errors = new OrganizationFormErrors();

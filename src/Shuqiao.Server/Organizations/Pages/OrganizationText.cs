@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Globalization;
 using Microsoft.Extensions.Localization;
 using Shuqiao.Core.Organizations;
@@ -8,7 +9,7 @@ namespace Shuqiao.Server.Organizations.Pages;
 public static class OrganizationText
 {
     /// <summary>An issue in the console's language; level arguments are shown by their localized names.</summary>
-    public static string Issue(this IStringLocalizer localizer, OrganizationIssue issue)
+    public static string Issue(this IStringLocalizer localizer, Issue issue)
     {
         ArgumentNullException.ThrowIfNull(localizer);
         ArgumentNullException.ThrowIfNull(issue);
