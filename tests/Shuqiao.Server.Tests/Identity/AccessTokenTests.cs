@@ -20,7 +20,7 @@ public sealed class AccessTokenTests(ServerFactory server) : IClassFixture<Serve
         var created = await api.PostAsJsonAsync("/api/v1/tokens", new { name = "ci-pipeline", expiresInDays = 7 });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal("no-store", created.Headers.CacheControl?.ToString());
+        Assert.True(created.Headers.CacheControl?.NoStore);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         var credential = body.GetProperty("token").GetString()!;
         var id = body.GetProperty("details").GetProperty("id").GetGuid();

@@ -22,7 +22,7 @@ public sealed class ApiClientManagementTests(ServerFactory server) : IClassFixtu
         var created = await steward.PostAsJsonAsync("/api/v1/clients", new { name = "社保系统", description = "人社局社保核验", rateLimitPerMinute = 120 });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal("no-store", created.Headers.CacheControl?.ToString());
+        Assert.True(created.Headers.CacheControl?.NoStore);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         var key = body.GetProperty("key").GetString()!;
         var client = body.GetProperty("client");

@@ -106,7 +106,7 @@ public sealed class ApiKeyAuthenticationTests(ServerFactory server) : IClassFixt
         var rotated = await steward.PostAsync($"/api/v1/clients/{clientId}/rotate", null);
 
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
-        Assert.Equal("no-store", rotated.Headers.CacheControl?.ToString());
+        Assert.True(rotated.Headers.CacheControl?.NoStore);
         var newKey = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
         Assert.NotEqual(oldKey, newKey);
         Assert.Equal(oldKey.Split('.')[0], newKey.Split('.')[0]); // same key id, new secret
