@@ -81,9 +81,10 @@ public static class ApiRateLimiting
         var seconds = Math.Max(1, (int)Math.Ceiling(60.0 / limit));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var wait = seconds == 1 ? "1 second" : $"{seconds} seconds";
         var detail = client
-            ? $"This API client may make {limit} requests per minute; retry after {seconds} seconds."
-            : $"A user may make {limit} requests per minute; retry after {seconds} seconds.";
+            ? $"This API client may make {limit} requests per minute; retry after {wait}."
+            : $"A user may make {limit} requests per minute; retry after {wait}.";
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
