@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Shuqiao.Server.Identity.Clients;
+using Shuqiao.Server.Identity.Tokens;
 using Shuqiao.Server.Platform;
 
 namespace Shuqiao.Server.Identity;
@@ -28,7 +30,9 @@ public static class AuthenticationSetup
         return services
             .AddAuthentication(AuthSchemes.Selector)
             .AddPolicyScheme(AuthSchemes.Selector, "Shuqiao", options => options.ForwardDefaultSelector = SelectScheme)
-            .AddCookie(AuthSchemes.Console);
+            .AddCookie(AuthSchemes.Console)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, "API key", null)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthenticationHandler>(AuthSchemes.Bearer, "Personal access token", null);
     }
 
     private static string SelectScheme(HttpContext context)

@@ -11,6 +11,7 @@ public static class Policies
     public const string ClientManagers = "client-managers";   // PlatformAdmin, or DataSteward for its own organization
     public const string AuditReaders = "audit-readers";       // PlatformAdmin, Auditor
     public const string ConsoleUser = "console-user";         // any signed-in user
+    public const string TokenOwner = "token-owner";           // a user (console session or personal access token), never an API client
 
     public static AuthorizationBuilder AddShuqiaoPolicies(this AuthorizationBuilder builder) => builder
         // Deny unless granted: endpoints and pages that name no policy still need a signed-in principal.
@@ -19,5 +20,6 @@ public static class Policies
         .AddPolicy(PlatformAdmin, p => p.RequireRole(Roles.PlatformAdmin))
         .AddPolicy(ClientManagers, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward))
         .AddPolicy(AuditReaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.Auditor))
-        .AddPolicy(ConsoleUser, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireAuthenticatedUser());
+        .AddPolicy(ConsoleUser, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireAuthenticatedUser())
+        .AddPolicy(TokenOwner, p => p.RequireAuthenticatedUser().RequireClaim(ShuqiaoClaims.Method, "cookie", "token"));
 }

@@ -13,6 +13,8 @@ public static class ShuqiaoClaims
     public const string SecurityStamp = "shuqiao:stamp";
     public const string Method = "shuqiao:auth";                 // cookie | apikey | token
     public const string RateLimitPerMinute = "shuqiao:rate";     // API clients only
+    public const string TokenId = "shuqiao:token";               // personal access tokens only: the token's row id
+    public const string TokenExpiresAt = "shuqiao:token-exp";    // personal access tokens only: ISO 8601
 
     public static Guid? UserOrClientId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(Id), out var id) ? id : null;

@@ -92,6 +92,7 @@ public static class PlatformSetup
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseRateLimiter(); // per caller, so after authentication (Identity/Clients/ApiRateLimiting.cs)
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -56,6 +56,7 @@ create table api_clients (
     constraint api_clients_key_id_key unique (key_id)
 );
 create unique index api_clients_name_key on api_clients (organization_id, lower(name)) where status <> 'Deleted';
+create index api_clients_organization_idx on api_clients (organization_id, id);
 
 create table personal_access_tokens (
     id            uuid primary key,

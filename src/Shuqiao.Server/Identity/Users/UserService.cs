@@ -13,7 +13,7 @@ public sealed record CreateUserRequest(string Login, string DisplayName, Guid Or
 public sealed record UpdateUserRequest(string DisplayName, Guid OrganizationId, IReadOnlyList<string> Roles, UserStatus Status, int Version);
 
 /// <summary>User administration, shared by the API, the console pages and the CLI's first-run admin.</summary>
-public sealed class UserService(UserStore users, PasswordHashing hashing, IOptions<SecurityOptions> security, IMemoryCache cache)
+public sealed class UserService(UserStore users, PasswordHashing hashing, IOptions<SecurityOptions> security, IMemoryCache cache, CredentialCache credentials)
 {
     public async Task<Outcome<User>> CreateAsync(CreateUserRequest request, Actor actor, bool isDemo, CancellationToken cancellationToken)
     {
@@ -67,6 +67,7 @@ public sealed class UserService(UserStore users, PasswordHashing hashing, IOptio
             actor,
             cancellationToken);
         cache.Remove(ConsoleCookieEvents.CacheKey(id));
+        credentials.InvalidateUser(id); // personal access tokens read the user through this cache
         return outcome;
     }
 
@@ -96,6 +97,7 @@ public sealed class UserService(UserStore users, PasswordHashing hashing, IOptio
 
         await users.SetPasswordAsync(id, hashing.Hash(newPassword), actor, "user.password-change", cancellationToken);
         cache.Remove(ConsoleCookieEvents.CacheKey(id));
+        credentials.InvalidateUser(id); // personal access tokens read the user through this cache
         return true;
     }
 
@@ -115,6 +117,7 @@ public sealed class UserService(UserStore users, PasswordHashing hashing, IOptio
 
         await users.SetPasswordAsync(id, hashing.Hash(newPassword), actor, "user.password-reset", cancellationToken);
         cache.Remove(ConsoleCookieEvents.CacheKey(id));
+        credentials.InvalidateUser(id); // personal access tokens read the user through this cache
         return true;
     }
 
