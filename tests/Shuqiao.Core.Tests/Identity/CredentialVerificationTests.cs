@@ -107,7 +107,7 @@ public sealed class CredentialVerificationTests
     {
         var errors = new FieldErrors();
         ApiClientRules.Validate(name, description, rate, errors);
-        Assert.True(errors.ToDictionary().ContainsKey(field));
+        Assert.Contains(errors.ToIssues(), i => i.Field == field);
     }
 
     [Theory]
