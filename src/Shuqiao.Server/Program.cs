@@ -1,13 +1,22 @@
+using Shuqiao.Server.Audit;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Insights;
+using Shuqiao.Server.Operations;
 using Shuqiao.Server.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShuqiaoPlatform();
 builder.Services.AddIdentityCapability();
+builder.AddOperations();
+builder.Services.AddAudit();
+builder.Services.AddInsights();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
 app.MapIdentity();
+app.MapOperations();
+app.MapAudit();
+app.MapInsights();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
