@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Shuqiao.Core.Common;
 using Shuqiao.Server.Console;
 using Shuqiao.Server.Platform;
@@ -12,15 +13,15 @@ namespace Shuqiao.Server.Audit;
 /// (UTC for the API, the console's zone for the console).
 /// </summary>
 public sealed record AdminAuditFilter(
-    string? Action = null,
-    string? TargetType = null,
-    string? TargetId = null,
-    string? ActorId = null,
-    string? ActorName = null,
-    string? From = null,
-    string? To = null,
-    string? Cursor = null,
-    int? Limit = null)
+    [FromQuery(Name = "action")] string? Action = null,
+    [FromQuery(Name = "targetType")] string? TargetType = null,
+    [FromQuery(Name = "targetId")] string? TargetId = null,
+    [FromQuery(Name = "actorId")] string? ActorId = null,
+    [FromQuery(Name = "actorName")] string? ActorName = null,
+    [FromQuery(Name = "from")] string? From = null,
+    [FromQuery(Name = "to")] string? To = null,
+    [FromQuery(Name = "cursor")] string? Cursor = null,
+    [FromQuery(Name = "limit")] int? Limit = null)
 {
     private const int MaxText = 200;
 

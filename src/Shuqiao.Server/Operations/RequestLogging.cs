@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Shuqiao.Server.Operations;
@@ -34,7 +35,8 @@ public sealed class RequestLoggingStartupFilter(ILoggerFactory loggers) : IStart
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var endpoint = context.GetEndpoint();
+            // After an exception the handler re-executes without an endpoint; the feature keeps the original one.
+            var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
             if (endpoint is RouteEndpoint route)
             {
                 // Probes and scrapes every few seconds would drown the log; they are excluded like from the metrics.
