@@ -41,9 +41,9 @@ public sealed class AdminAuditService(AdminAuditStore store, ConsoleTime console
             cancellationToken);
 
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024, leaveOpen: true);
-        var line = new StringBuilder(1024);
-        AppendRow(line, CsvColumns);
-        await writer.WriteAsync(line, cancellationToken);
+        var header = new StringBuilder();
+        AppendRow(header, CsvColumns);
+        await writer.WriteAsync(header, cancellationToken);
 
         var page = query with { After = null, Limit = ExportPageSize };
         while (true)
@@ -51,25 +51,7 @@ public sealed class AdminAuditService(AdminAuditStore store, ConsoleTime console
             var rows = await store.SearchAsync(page, cancellationToken);
             foreach (var e in rows)
             {
-                line.Clear();
-                AppendRow(line, [
-                    e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                    consoleTime.Format(e.Time),
-                    e.Id.ToString(),
-                    e.ActorKind.ToString(),
-                    e.ActorId?.ToString(),
-                    e.ActorName,
-                    e.ActorOrganizationId?.ToString(),
-                    e.Action,
-                    e.TargetType,
-                    e.TargetId,
-                    e.TargetName,
-                    e.RequestId,
-                    e.SourceIp,
-                    e.Before,
-                    e.After,
-                ]);
-                await writer.WriteAsync(line, cancellationToken);
+                await writer.WriteAsync(CsvRow(e, consoleTime.Format(e.Time)).AsMemory(), cancellationToken);
             }
 
             await writer.FlushAsync(cancellationToken);
@@ -84,6 +66,30 @@ public sealed class AdminAuditService(AdminAuditStore store, ConsoleTime console
 
     public static string CsvFileName(DateTimeOffset now) =>
         $"admin-audit-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv";
+
+    /// <summary>One CSV line (with CRLF) of an event; <paramref name="localTime"/> is its time in the console's zone.</summary>
+    public static string CsvRow(AdminAuditEvent e, string localTime)
+    {
+        var line = new StringBuilder(512);
+        AppendRow(line, [
+            e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            localTime,
+            e.Id.ToString(),
+            e.ActorKind.ToString(),
+            e.ActorId?.ToString(),
+            e.ActorName,
+            e.ActorOrganizationId?.ToString(),
+            e.Action,
+            e.TargetType,
+            e.TargetId,
+            e.TargetName,
+            e.RequestId,
+            e.SourceIp,
+            e.Before,
+            e.After,
+        ]);
+        return line.ToString();
+    }
 
     private static void AppendRow(StringBuilder line, string?[] cells)
     {
