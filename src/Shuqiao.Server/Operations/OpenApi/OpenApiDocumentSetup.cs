@@ -48,7 +48,6 @@ public static class OpenApiDocumentSetup
                 Title = "Shuqiao API",
                 Version = "v1",
                 Description = Description,
-                License = new OpenApiLicense { Name = "See the project's LICENSE file" },
             };
             EnsureComponents(document);
             return Task.CompletedTask;
