@@ -1,16 +1,25 @@
+using Shuqiao.Server.Audit;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Insights;
+using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
 using Shuqiao.Server.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShuqiaoPlatform();
+builder.AddOperations();
 builder.Services.AddIdentityCapability();
 builder.Services.AddOrganizations();
+builder.Services.AddAudit();
+builder.Services.AddInsights();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
+app.MapOperations();
 app.MapIdentity();
 app.MapOrganizations();
+app.MapAudit();
+app.MapInsights();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -56,10 +56,17 @@ public sealed class AdminAuditStore(NpgsqlDataSource dataSource)
                 query.To,
                 AfterTime = query.After?.Time,
                 AfterId = query.After?.Id,
-                Limit = Math.Clamp(query.Limit, 1, 500),
+                Limit = Math.Clamp(query.Limit, 1, 1000), // callers fetch one row beyond their page size
             },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    /// <summary>Records an admin action that changes no other row (e.g. an export of this log) on its own.</summary>
+    public async Task AppendAsync(Actor actor, AdminChange change, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AdminAuditWriter.AppendAsync(connection, null, actor, change, time, cancellationToken);
     }
 
     private sealed class Row

@@ -1,10 +1,32 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Shuqiao.Server.Console;
+using Shuqiao.Server.Identity;
+using Shuqiao.Server.Insights;
 
 namespace Shuqiao.Server.Console.Pages;
 
-public sealed class IndexModel : PageModel
+/// <summary>
+/// The dashboard (概览): live counts refreshed by htmx every 10 s (the Stats handler renders only the figures),
+/// and ECharts charts of admin changes per hour and organizations by level, each with a table as text alternative.
+/// </summary>
+[Authorize(Policy = Policies.ConsoleUser)]
+public sealed class IndexModel(DashboardService dashboard, ConsoleTime time) : PageModel
 {
-    public void OnGet()
+    public DashboardSnapshot Stats { get; private set; } = null!;
+
+    public ConsoleTime Time => time;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Stats = await dashboard.ReadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnGetStatsAsync(CancellationToken cancellationToken)
     {
+        Stats = await dashboard.ReadAsync(cancellationToken);
+        return Partial("_DashboardStats", this);
     }
+
+    /// <summary>The hour label of the changes chart, in the console's zone (e.g. "14:00").</summary>
+    public string HourLabel(DateTimeOffset hourUtc) => time.ToLocal(hourUtc).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
