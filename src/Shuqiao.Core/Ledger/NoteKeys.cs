@@ -169,7 +169,8 @@ public sealed record VerifierKey
             return false;
         }
 
-        var parts = text.Split('+');
+        // The base64 key may itself contain '+': only the first two separate fields.
+        var parts = text.Split('+', 3);
         if (parts.Length != 3 || !NoteKeyId.IsValidName(parts[0]) || parts[1].Length != 8 || !parts[1].All(char.IsAsciiHexDigit))
         {
             return false;
@@ -234,7 +235,7 @@ public sealed class SignerKeyText
             return false;
         }
 
-        var parts = text[prefix.Length..].Split('+');
+        var parts = text[prefix.Length..].Split('+', 3);
         if (parts.Length != 3 || !NoteKeyId.IsValidName(parts[0]) || parts[1].Length != 8 || !parts[1].All(char.IsAsciiHexDigit))
         {
             return false;

@@ -50,7 +50,7 @@ public sealed class TlogProof
     public SignedNote Checkpoint { get; }
 
     /// <summary>Unauthenticated application data (null if absent); never trust it without checking it another way.</summary>
-    public ReadOnlyMemory<byte>? Extra => _extra;
+    public ReadOnlyMemory<byte>? Extra => _extra is null ? null : new ReadOnlyMemory<byte>(_extra);
 
     public override string ToString()
     {
