@@ -50,7 +50,7 @@ public sealed class TlogProof
     public SignedNote Checkpoint { get; }
 
     /// <summary>Unauthenticated application data (null if absent); never trust it without checking it another way.</summary>
-    public ReadOnlyMemory<byte>? Extra => _extra is null ? null : new ReadOnlyMemory<byte>(_extra);
+    public ReadOnlyMemory<byte>? Extra => _extra is null ? (ReadOnlyMemory<byte>?)null : _extra;
 
     public override string ToString()
     {
@@ -144,7 +144,7 @@ public sealed class TlogProof
         }
 
         // A null array would otherwise convert to an empty (present) ReadOnlyMemory.
-        proof = new TlogProof(index, hashes, checkpoint, extra is null ? null : new ReadOnlyMemory<byte>(extra));
+        proof = new TlogProof(index, hashes, checkpoint, extra is null ? (ReadOnlyMemory<byte>?)null : extra);
         error = "";
         return true;
     }
