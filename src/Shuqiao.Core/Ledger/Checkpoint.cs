@@ -64,7 +64,7 @@ public sealed record Checkpoint
     public static bool TryParse(string? text, out Checkpoint checkpoint, out string error)
     {
         checkpoint = null!;
-        if (text is null || SignedNote.CheckText(text) is { } textError)
+        if (text is null || SignedNote.CheckText(text) is not null)
         {
             error = "the checkpoint is not a note text ending in a newline";
             return false;

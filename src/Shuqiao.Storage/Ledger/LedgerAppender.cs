@@ -49,7 +49,7 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
 
     /// <summary>
     /// Appends inside the caller's transaction; the entries exist once the caller commits. Until then other appenders
-    /// wait on the tree head, so keep the transaction short.
+    /// wait on the tree head, so make this the last statement before the commit.
     /// </summary>
     public async Task<LedgerAppendResult> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
     {
