@@ -52,3 +52,13 @@ create trigger ledger_nodes_append_only before update or delete or truncate on l
     for each statement execute function ledger_append_only();
 create trigger ledger_checkpoints_no_delete before delete or truncate on ledger_checkpoints
     for each statement execute function ledger_append_only();
+
+-- This node as a witness of other nodes' ledgers (c2sp.org/tlog-witness): the latest checkpoint it cosigned per
+-- log origin. Checked and advanced in one transaction per request, so two requests can never roll a log back.
+create table ledger_witnessed_logs (
+    origin      text primary key,
+    size        bigint not null check (size >= 0),
+    root        bytea not null check (length(root) = 32),
+    checkpoint  text not null,     -- the signed checkpoint as submitted: evidence if the log ever forks
+    updated_at  timestamptz not null
+);
