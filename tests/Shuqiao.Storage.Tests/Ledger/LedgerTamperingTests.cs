@@ -1,0 +1,152 @@
+using Npgsql;
+using Shuqiao.Core.Ledger;
+using Shuqiao.Storage.Ledger;
+
+namespace Shuqiao.Storage.Tests.Ledger;
+
+/// <summary>
+/// The tampering drill: someone with superuser rights bypasses the append-only triggers and edits the tables
+/// directly. The integrity check must notice, and name the first bad entry.
+/// </summary>
+public sealed class LedgerTamperingTests
+{
+    private const string Origin = "ledger.example/350100";
+
+    private readonly FixedClock _clock = new(new DateTimeOffset(2024, 6, 11, 8, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task An_untouched_ledger_is_intact()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        var report = await Check(db);
+
+        Assert.True(report.IsIntact, report.Detail);
+        Assert.Equal(2000, report.CheckedEntries);
+        Assert.Equal(5, report.CheckedCheckpoints);
+    }
+
+    [Fact]
+    public async Task An_entry_changed_with_sql_is_found_at_its_exact_index()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        await TamperAsync(db, """update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8') where index = 1234""");
+        var report = await Check(db, pageSize: 500);
+
+        Assert.Equal(LedgerProblem.LeafHashMismatch, report.Problem);
+        Assert.Equal(1234, report.FirstBadIndex);
+    }
+
+    [Fact]
+    public async Task An_entry_changed_together_with_its_leaf_hash_is_caught_by_the_stored_tile_hash_above_it()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        await TamperAsync(db, """
+            update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8'),
+                                      leaf_hash = sha256('\x00'::bytea || convert_to('{"kind":"access","rows":0}', 'UTF8'))
+            where index = 600
+            """);
+        var report = await Check(db);
+
+        // The level-8 node over entries 512–767 completes before the next checkpoint (size 800) is reached.
+        Assert.Equal(LedgerProblem.NodeMismatch, report.Problem);
+        Assert.Equal(512, report.FirstBadIndex);
+        Assert.Equal(768, report.BadRangeEnd);
+    }
+
+    [Fact]
+    public async Task A_consistent_edit_on_the_right_edge_is_caught_by_the_signed_checkpoint()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        // Entry 1990 is in the last, partial tile: no stored node covers it, only the checkpoint of size 2000 does.
+        await TamperAsync(db, """
+            update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8'),
+                                      leaf_hash = sha256('\x00'::bytea || convert_to('{"kind":"access","rows":0}', 'UTF8'))
+            where index = 1990
+            """);
+        var report = await Check(db);
+
+        Assert.Equal(LedgerProblem.CheckpointMismatch, report.Problem);
+        Assert.Equal(1600, report.FirstBadIndex); // the previous checkpoint (size 1600) still matched
+        Assert.Equal(2000, report.BadRangeEnd);
+    }
+
+    [Fact]
+    public async Task A_deleted_entry_is_reported_as_missing_at_its_index()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        await TamperAsync(db, "delete from ledger_entries where index = 777");
+        var report = await Check(db);
+
+        Assert.Equal(LedgerProblem.MissingEntry, report.Problem);
+        Assert.Equal(777, report.FirstBadIndex);
+    }
+
+    [Fact]
+    public async Task An_entry_slipped_in_beyond_the_committed_tree_is_reported()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        await TamperAsync(db, """insert into ledger_entries values (2000, sha256('\x00'::bytea), '', now())""");
+        var report = await Check(db);
+
+        Assert.Equal(LedgerProblem.UnexpectedEntry, report.Problem);
+        Assert.Equal(2000, report.FirstBadIndex);
+    }
+
+    [Fact]
+    public async Task A_forged_tile_hash_is_reported_with_the_entries_it_covers()
+    {
+        await using var db = await FilledLedgerAsync();
+
+        await TamperAsync(db, """update ledger_nodes set hash = sha256('forged'::bytea) where level = 8 and index = 5""");
+        var report = await Check(db);
+
+        Assert.Equal(LedgerProblem.NodeMismatch, report.Problem);
+        Assert.Equal(1280, report.FirstBadIndex);
+        Assert.Equal(1536, report.BadRangeEnd);
+    }
+
+    // 2,000 entries in batches of 400, a checkpoint after each batch.
+    private async Task<LedgerDatabase> FilledLedgerAsync()
+    {
+        var db = await LedgerDatabase.CreateAsync();
+        using var appender = new LedgerAppender(db.Database.DataSource, _clock);
+        var publisher = new LedgerCheckpointPublisher(db.Database.DataSource, _clock);
+        var signer = Ed25519NoteSigner.FromSignerKey(Ed25519NoteSigner.Generate(Origin).SignerKey);
+        for (var b = 0; b < 5; b++)
+        {
+            var batch = Enumerable.Range(0, 400).Select(i => LedgerDatabase.Entry(db.Entries.Count + i)).ToList();
+            await appender.AppendAsync(batch, default);
+            db.Record(batch);
+            await publisher.PublishAsync(Origin, [signer], default);
+        }
+
+        return db;
+    }
+
+    private static Task<LedgerIntegrityReport> Check(LedgerDatabase db, int pageSize = 10_000) =>
+        new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, pageSize);
+
+    // What a rogue superuser would do: switch off ordinary triggers for the session, then edit.
+    private static async Task TamperAsync(LedgerDatabase db, string sql)
+    {
+        await using var connection = await db.Database.DataSource.OpenConnectionAsync();
+        await using (var off = new NpgsqlCommand("set session_replication_role = replica", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using (var edit = new NpgsqlCommand(sql, connection))
+        {
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+
+        await using var on = new NpgsqlCommand("set session_replication_role = origin", connection);
+        await on.ExecuteNonQueryAsync();
+    }
+}
