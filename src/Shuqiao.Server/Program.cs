@@ -1,4 +1,5 @@
 using Shuqiao.Server.Audit;
+using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Insights;
 using Shuqiao.Server.Operations;
@@ -12,6 +13,7 @@ builder.Services.AddIdentityCapability();
 builder.Services.AddOrganizations();
 builder.Services.AddAudit();
 builder.Services.AddInsights();
+builder.Services.AddDemoData();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();

@@ -28,9 +28,12 @@ public class ServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await SharedPostgres.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         _ = Services; // starts the host: migrations run before the first request
     }
+
+    /// <summary>The database this server uses; a subclass may return an existing one, e.g. to test a restart.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => SharedPostgres.CreateDatabaseAsync();
 
     public new async Task DisposeAsync() => await base.DisposeAsync();
 

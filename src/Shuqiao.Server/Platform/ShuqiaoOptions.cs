@@ -19,6 +19,12 @@ public sealed class ShuqiaoOptions
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// The address people and systems use to reach this node (e.g. https://data.example.gov.cn). When unset, the
+    /// first address the server listens on is used.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Where demo mode writes the demo logins and keys (design §5).</summary>
     public string DemoCredentialsPath { get; set; } = ".data/demo-credentials.json";
 
