@@ -9,8 +9,18 @@ namespace Shuqiao.Cli.Tests.Organizations;
 /// The CSV columns here (code,name,level,parentCode) follow the organizations import contract; the file's
 /// content matters less than what the CLI does with the server's two answers.
 /// </summary>
-public sealed class OrgImportCommandTests(ServerFactory server) : IClassFixture<ServerFactory>
+public sealed class OrgImportCommandTests(ServerFactory server) : IClassFixture<ServerFactory>, IDisposable
 {
+    private readonly List<string> _files = [];
+
+    public void Dispose()
+    {
+        foreach (var file in _files)
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_gb18030_file_is_sent_as_utf8_and_the_created_count_is_printed()
     {
@@ -59,9 +69,10 @@ public sealed class OrgImportCommandTests(ServerFactory server) : IClassFixture<
         Assert.Contains("--encoding gb18030", result.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<string> WriteAsync(string csv, Encoding encoding)
+    private async Task<string> WriteAsync(string csv, Encoding encoding)
     {
         var path = Path.Combine(Path.GetTempPath(), $"shuqiao-orgs-{Guid.NewGuid():N}.csv");
+        _files.Add(path);
         await File.WriteAllBytesAsync(path, encoding.GetBytes(csv));
         return path;
     }
