@@ -22,11 +22,13 @@ function readTrx(file) {
   const counters = attributes(xml.match(/<Counters\b[^>]*>/)?.[0] ?? "");
   const n = (k) => Number(counters[k] ?? 0);
   const failures = [];
-  for (const m of xml.matchAll(/<UnitTestResult\b([^>]*)>([\s\S]*?)<\/UnitTestResult>/g)) {
+  // Passed tests are usually self-closing elements; only the others have a body with the error.
+  for (const m of xml.matchAll(/<UnitTestResult\b([^>]*?)(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
     const a = attributes(m[1]);
     if (a.outcome !== "Failed" && a.outcome !== "Error" && a.outcome !== "Timeout" && a.outcome !== "Aborted") continue;
-    const message = decode(m[2].match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? "");
-    const stack = decode(m[2].match(/<StackTrace>([\s\S]*?)<\/StackTrace>/)?.[1] ?? "");
+    const body = m[2] ?? "";
+    const message = decode(body.match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? "");
+    const stack = decode(body.match(/<StackTrace>([\s\S]*?)<\/StackTrace>/)?.[1] ?? "");
     const where = stack.split("\n").find((l) => /\.cs:line \d+/.test(l))?.trim() ?? "";
     failures.push({ test: a.testName, message: message.trim(), where });
   }
