@@ -40,20 +40,9 @@ internal static class ClientCreateCommand
             "api/v1/clients",
             new { organizationId, name, description, ipAllowList = ipAllowList is { Length: > 0 } ? ipAllowList : null, rateLimitPerMinute = rate },
             cancellationToken);
-        if (response is null)
+        if (http.Settled(response, out var settled))
         {
-            return ExitCodes.Unavailable;
-        }
-
-        if (!response.IsSuccess)
-        {
-            return http.Refused(response);
-        }
-
-        if (http.PrintJson)
-        {
-            http.WriteJson(response);
-            return ExitCodes.Ok;
+            return settled;
         }
 
         if (response.Json is not { ValueKind: JsonValueKind.Object } created || !created.TryGetProperty("client", out var client) || created.String("key") is not { } key)

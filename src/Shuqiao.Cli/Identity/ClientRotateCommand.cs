@@ -33,20 +33,9 @@ internal static class ClientRotateCommand
         }
 
         var response = await http.PostJsonAsync($"api/v1/clients/{id}/rotate", new { graceMinutes }, cancellationToken);
-        if (response is null)
+        if (http.Settled(response, out var settled))
         {
-            return ExitCodes.Unavailable;
-        }
-
-        if (!response.IsSuccess)
-        {
-            return http.Refused(response);
-        }
-
-        if (http.PrintJson)
-        {
-            http.WriteJson(response);
-            return ExitCodes.Ok;
+            return settled;
         }
 
         if (response.Json is not { ValueKind: JsonValueKind.Object } rotated || !rotated.TryGetProperty("client", out var client) || rotated.String("key") is not { } key)

@@ -23,20 +23,9 @@ internal static class ClientSuspendCommand
         }
 
         var response = await http.PostJsonAsync($"api/v1/clients/{id}/suspend", null, cancellationToken);
-        if (response is null)
+        if (http.Settled(response, out var settled))
         {
-            return ExitCodes.Unavailable;
-        }
-
-        if (!response.IsSuccess)
-        {
-            return http.Refused(response);
-        }
-
-        if (http.PrintJson)
-        {
-            http.WriteJson(response);
-            return ExitCodes.Ok;
+            return settled;
         }
 
         var client = response.Json;

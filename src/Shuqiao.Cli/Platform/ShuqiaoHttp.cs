@@ -140,6 +140,26 @@ internal sealed class ShuqiaoHttp : IDisposable
         }
     }
 
+    /// <summary>
+    /// What every command does alike with an answer: the server was unreachable (exit 3), refused (the problem is
+    /// printed), or --json asked for the raw answer. True, with the exit code, in those cases; false when the
+    /// command should present the answer itself.
+    /// </summary>
+    public bool Settled([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] ApiResponse? response, out int exitCode)
+    {
+        exitCode = response is null ? ExitCodes.Unavailable
+            : !response.IsSuccess ? Refused(response)
+            : PrintJson ? WriteJsonAndSucceed(response)
+            : ExitCodes.Ok;
+        return response is null || !response.IsSuccess || PrintJson;
+    }
+
+    private int WriteJsonAndSucceed(ApiResponse response)
+    {
+        WriteJson(response);
+        return ExitCodes.Ok;
+    }
+
     /// <summary>Prints a response as indented JSON (for --json).</summary>
     public void WriteJson(ApiResponse response)
     {
