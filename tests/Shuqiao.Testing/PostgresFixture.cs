@@ -3,8 +3,9 @@ using Xunit;
 namespace Shuqiao.Testing;
 
 /// <summary>
-/// One throwaway cluster per test process, started on first use and removed when the process exits, so test
-/// classes can run in parallel, each in its own database. A missing PostgreSQL fails the run: tests never skip.
+/// One throwaway cluster per test process, started on first use and removed when the process exits (by the exit
+/// handler, or by the cluster's watchdog when the test host is killed first), so test classes can run in parallel,
+/// each in its own database. A missing PostgreSQL fails the run: tests never skip.
 /// </summary>
 public static class SharedPostgres
 {
