@@ -68,7 +68,14 @@ public static class PlatformSetup
             options.Cookie.Name = "shuqiao.csrf";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
-        services.AddRazorPages(options => options.RootDirectory = "/")
+        services.AddRazorPages(options =>
+            {
+                options.RootDirectory = "/";
+                // Console pages authenticate by the console cookie only, whatever policy a page names: an API key or
+                // token in an Authorization header never signs anyone in to the console (as cookies never reach the API).
+                options.Conventions.AddFolderApplicationModelConvention("/", page =>
+                    page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = AuthSchemes.Console }));
+            })
             .AddViewLocalization()
             .AddMvcOptions(mvc => mvc.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
         services.AddOpenApi();
