@@ -9,11 +9,10 @@ namespace Shuqiao.Testing;
 /// because PostgreSQL refuses to run as root. Disposing stops the server and deletes the folder.
 /// </summary>
 /// <remarks>
-/// A test process does not always get to dispose: vstest kills its test host about 100 ms after the run
-/// (VSTEST_TESTHOST_SHUTDOWN_TIMEOUT), a suite timeout kills it outright, and a server started by pg_ctl is a daemon
-/// that outlives its starter. So every cluster also gets a watchdog — a detached shell blocked on a pipe from the
-/// test process — that stops the server and deletes the folder as soon as the test process is gone, however it
-/// ended; and each start sweeps the folders of clusters whose test process no longer exists.
+/// A test process does not always get to dispose, and a server started by pg_ctl is a daemon that outlives its
+/// starter. So stopping the server and deleting the folder are also registered with <see cref="ProcessCleanup"/>,
+/// which does both as soon as the test process is gone, however it ended; and each start sweeps the folders of
+/// clusters whose test process no longer exists.
 /// </remarks>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -22,21 +21,10 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static readonly string[] BinDirectories = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"];
 
-    // Waits for EOF on stdin (the test process closed its end, i.e. ended), then stops the server and deletes the
-    // folder. $1 is the folder, the rest the command that stops the server.
-    private const string WatchdogScript = """
-        exec >/dev/null 2>&1
-        cat
-        root="$1"; shift
-        "$@" || true
-        rm -rf "$root"
-        """;
-
     private static readonly Lazy<Task> Swept = new(() => Task.Run(SweepStaleFolders));
 
     private readonly string _bin;
     private readonly bool _asPostgresUser;
-    private Process? _watchdog;
 
     private PostgresCluster(string root, string bin, bool asPostgresUser, int port)
     {
@@ -77,7 +65,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
         // The socket name includes the port; with no TCP listener the number only has to be unique per folder.
         var cluster = new PostgresCluster(root, bin, asPostgres, 5432);
-        cluster.StartWatchdog();
+        ProcessCleanup.AtExit(cluster.StopCommand());
+        ProcessCleanup.DeleteAtExit(root);
         try
         {
             if (asPostgres)
@@ -138,11 +127,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         catch (IOException)
         {
         }
-
-        // Done by hand: the watchdog finds nothing left to do and exits.
-        _watchdog?.StandardInput.Close();
-        _watchdog?.Dispose();
-        _watchdog = null;
     }
 
     private string[] StopCommand()
@@ -150,28 +134,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         var pgCtl = Path.Combine(_bin, "pg_ctl");
         string[] stop = [pgCtl, "-D", DataDirectory, "-m", "immediate", "-w", "stop"];
         return _asPostgresUser ? ["runuser", "-u", "postgres", "--", .. stop] : stop;
-    }
-
-    /// <summary>
-    /// Starts the detached watchdog (its own session, so neither a process-tree kill of the test host nor a Ctrl-C to
-    /// its process group takes it along). The test process holds the only write end of its stdin: the kernel closes
-    /// it when this process ends in any way, and the watchdog cleans up.
-    /// </summary>
-    private void StartWatchdog()
-    {
-        var start = new ProcessStartInfo("setsid")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["--fork", "sh", "-c", WatchdogScript, "shuqiao-pg-watchdog", Root, .. StopCommand()])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _watchdog = Process.Start(start) ?? throw new InvalidOperationException("Could not start the cluster's watchdog (setsid, util-linux).");
     }
 
     /// <summary>

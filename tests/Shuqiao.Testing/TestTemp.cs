@@ -2,8 +2,8 @@ namespace Shuqiao.Testing;
 
 /// <summary>
 /// Temporary folders for a test process (CLI configuration, demo credential files, browser state), all under one
-/// root that is deleted when the process exits. Roots of test processes that were killed before they could delete
-/// theirs are swept the next time a test process asks for a folder.
+/// root that <see cref="ProcessCleanup"/> deletes when the process has ended. Roots that outlived their process
+/// anyway (its watchdog was killed too) are swept the next time a test process asks for a folder.
 /// </summary>
 public static class TestTemp
 {
@@ -26,8 +26,7 @@ public static class TestTemp
         var root = Path.Combine(Path.GetTempPath(), Prefix + Environment.ProcessId);
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, OwnerFile), ProcessIdentity.Current);
-        // Small files only, so this finishes well within the moment vstest gives a test host to exit.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        ProcessCleanup.DeleteAtExit(root);
         return root;
     }
 
