@@ -13,7 +13,7 @@ public sealed class CliRunner
 {
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
-    public string ConfigDirectory { get; } = Path.Combine(Path.GetTempPath(), "shuqiao-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+    public string ConfigDirectory { get; } = Path.Combine(Shuqiao.Testing.TestTemp.NewDirectory("cli"), "config");
 
     public Func<HttpMessageHandler>? Handler { get; init; }
 

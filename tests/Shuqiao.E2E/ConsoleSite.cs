@@ -60,7 +60,7 @@ public sealed class ConsoleSite : IAsyncLifetime
             var login = await new LoginPage(tab.Page, this).OpenAsync();
             var dashboard = await login.SignInAsync(Admin.Login, AdminPassword);
             await dashboard.ExpectLoadedAsync();
-            _storageState = Path.Combine(Path.GetTempPath(), $"shuqiao-e2e-{Guid.NewGuid():N}.json");
+            _storageState = Path.Combine(TestTemp.NewDirectory("e2e"), "storage-state.json");
             await tab.Page.Context.StorageStateAsync(new BrowserContextStorageStateOptions { Path = _storageState });
         }
     }

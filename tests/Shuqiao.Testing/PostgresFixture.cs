@@ -3,8 +3,9 @@ using Xunit;
 namespace Shuqiao.Testing;
 
 /// <summary>
-/// One throwaway cluster per test process, started on first use and removed when the process exits, so test
-/// classes can run in parallel, each in its own database. A missing PostgreSQL fails the run: tests never skip.
+/// One throwaway cluster per test process, started on first use and removed when the process has ended (see
+/// <see cref="ProcessCleanup"/>), so test classes can run in parallel, each in its own database. A missing
+/// PostgreSQL fails the run: tests never skip.
 /// </summary>
 public static class SharedPostgres
 {
@@ -17,9 +18,8 @@ public static class SharedPostgres
 
     private static async Task<PostgresCluster> StartAsync()
     {
-        var cluster = await PostgresCluster.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return cluster;
+        // Stopped and removed by ProcessCleanup once the process is gone: an exit handler would not get the time.
+        return await PostgresCluster.StartAsync();
     }
 }
 

@@ -1,6 +1,7 @@
 using Shuqiao.Server.Identity.Clients;
 using Shuqiao.Server.Identity.Tokens;
 using Shuqiao.Server.Identity.Users;
+using Shuqiao.Server.Organizations;
 using Shuqiao.Storage.Identity;
 
 namespace Shuqiao.Server.Identity;
@@ -25,6 +26,7 @@ public static class IdentitySetup
         services.AddSingleton<AccessTokenStore>();
         services.AddSingleton<OrganizationNames>();
         services.AddSingleton<CredentialCache>();
+        services.AddSingleton<IOrganizationStatusListener, OrganizationStatusInvalidation>();
         services.AddScoped<ApiClientService>();
         services.AddScoped<AccessTokenService>();
         services.AddApiRateLimits();

@@ -15,7 +15,7 @@ public sealed record CreateOrganizationRequest(string? Code, string? Name, strin
 public sealed record UpdateOrganizationRequest(string? Name, string? Level, Guid? ParentId, bool IsDataAuthority, int? Version);
 
 /// <summary>Organization administration and reading, shared by the API and the console pages.</summary>
-public sealed class OrganizationService(OrganizationStore store, ILogger<OrganizationService> logger)
+public sealed class OrganizationService(OrganizationStore store, IEnumerable<IOrganizationStatusListener> listeners, ILogger<OrganizationService> logger)
 {
     public async Task<Outcome<Organization>> CreateAsync(CreateOrganizationRequest request, Actor actor, CancellationToken cancellationToken)
     {
@@ -54,11 +54,11 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
         return await store.UpdateAsync(new OrganizationChange(id, name, level, request.ParentId, request.IsDataAuthority, request.Version!.Value), actor, cancellationToken);
     }
 
-    public Task<Outcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
-        store.DisableAsync(id, actor, cancellationToken);
+    public async Task<Outcome<Organization>> DisableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
+        Announce(await store.DisableAsync(id, actor, cancellationToken));
 
-    public Task<Outcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
-        store.EnableAsync(id, actor, cancellationToken);
+    public async Task<Outcome<Organization>> EnableAsync(Guid id, Actor actor, CancellationToken cancellationToken) =>
+        Announce(await store.EnableAsync(id, actor, cancellationToken));
 
     /// <summary>
     /// Imports a CSV file (see docs/organizations.md) all-or-nothing. <paramref name="charset"/> is <c>utf-8</c>
@@ -120,6 +120,20 @@ public sealed class OrganizationService(OrganizationStore store, ILogger<Organiz
     /// <summary>Active and disabled organizations per level (every level listed), for dashboards.</summary>
     public Task<IReadOnlyList<OrganizationLevelCount>> CountByLevelAsync(CancellationToken cancellationToken) =>
         store.CountByLevelAsync(cancellationToken);
+
+    // A status change takes effect at once on this instance: whoever cached the organization's state hears of it.
+    private Outcome<Organization> Announce(Outcome<Organization> outcome)
+    {
+        if (outcome.Value is { } organization)
+        {
+            foreach (var listener in listeners)
+            {
+                listener.StatusChanged(organization);
+            }
+        }
+
+        return outcome;
+    }
 
     private static void Add(List<Issue> issues, Issue? issue)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Shuqiao.Server.Platform;
@@ -7,7 +8,7 @@ namespace Shuqiao.Server.Platform;
 /// Gives malformed requests (broken JSON, wrong types, unknown fields, oversize bodies) a problem response that
 /// says what was wrong and where, without echoing exception text.
 /// </summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -16,7 +17,9 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             return false;
         }
 
-        var (field, reason) = Describe(bad);
+        var (field, reason) = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ("body", ProblemDefaults.TooLargeReason(httpContext))
+            : Describe(bad, httpContext.Request.ContentLength);
         httpContext.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -32,11 +35,15 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         });
     }
 
-    private static (string Field, string Reason) Describe(BadHttpRequestException bad)
+    private static (string Field, string Reason) Describe(BadHttpRequestException bad, long? bodyLength)
     {
-        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+
+        // An empty body fails in the framework's words ("no body was provided", "was not provided from body", or JSON
+        // with no tokens); all mean the same to the caller.
+        if (bad.Message.Contains("no body was provided", StringComparison.Ordinal) ||
+            (bodyLength == 0 && (bad.InnerException is JsonException || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase))))
         {
-            return ("body", "exceeds the configured limit (Shuqiao:MaxRequestBodyBytes)");
+            return ("body", "is required: send a JSON object");
         }
 
         if (bad.InnerException is JsonException json)
@@ -51,8 +58,39 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             return (field.Length == 0 ? "body" : field, reason);
         }
 
-        return bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase)
-            ? ("Content-Type", "must be application/json")
-            : ("body", "could not be read as the expected request");
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType || bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("Content-Type", "must be application/json");
+        }
+
+        // The framework's own wording (RequestDelegateFactory) names the parameter and where it was looked for.
+        if (MissingParameter().Match(bad.Message) is { Success: true } missing)
+        {
+            return missing.Groups["source"].Value == "body"
+                ? ("body", "is required: send a JSON object")
+                : (missing.Groups["name"].Value, $"is required (in the {missing.Groups["source"].Value})");
+        }
+
+        if (UnreadableParameter().Match(bad.Message) is { Success: true } unreadable)
+        {
+            return (unreadable.Groups["name"].Value, $"'{unreadable.Groups["value"].Value}' is not a valid {Describe(unreadable.Groups["type"].Value)}");
+        }
+
+        return ("body", "could not be read as the expected request");
     }
+
+    private static string Describe(string type) => type.TrimEnd('?') switch
+    {
+        "Guid" => "UUID",
+        "int" or "long" or "short" => "whole number",
+        "DateTimeOffset" or "DateTime" => "ISO 8601 time",
+        "bool" => "true or false",
+        var other => other,
+    };
+
+    [GeneratedRegex("^Required parameter \"(?<type>\\S+) (?<name>[^\"]+)\" was not provided from (?<source>[^.]+)\\.")]
+    private static partial Regex MissingParameter();
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>\\S+) (?<name>[^\"]+)\" from \"(?<value>[^\"]*)\"\\.")]
+    private static partial Regex UnreadableParameter();
 }

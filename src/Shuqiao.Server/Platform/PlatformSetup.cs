@@ -28,14 +28,7 @@ public static class PlatformSetup
         var maxBody = builder.Configuration.GetValue<long?>($"{ShuqiaoOptions.Section}:{nameof(ShuqiaoOptions.MaxRequestBodyBytes)}") ?? new ShuqiaoOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
 
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = ctx =>
-        {
-            ctx.ProblemDetails.Extensions["requestId"] = ctx.HttpContext.TraceIdentifier;
-            if (ctx.HttpContext.Items.TryGetValue(AuthenticationFailure.ItemKey, out var reason) && reason is string text && ctx.ProblemDetails.Detail is null)
-            {
-                ctx.ProblemDetails.Detail = text;
-            }
-        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDefaults.Complete);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Minimal APIs answer a body that fails to bind with a bare 400 unless they throw; throwing lets
         // BadRequestExceptionHandler say which field was wrong and why, in every environment.
@@ -68,7 +61,14 @@ public static class PlatformSetup
             options.Cookie.Name = "shuqiao.csrf";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
-        services.AddRazorPages(options => options.RootDirectory = "/")
+        services.AddRazorPages(options =>
+            {
+                options.RootDirectory = "/";
+                // Console pages authenticate by the console cookie only, whatever policy a page names: an API key or
+                // token in an Authorization header never signs anyone in to the console (as cookies never reach the API).
+                options.Conventions.AddFolderApplicationModelConvention("/", page =>
+                    page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = AuthSchemes.Console }));
+            })
             .AddViewLocalization()
             .AddMvcOptions(mvc => mvc.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
         services.AddOpenApi();

@@ -71,7 +71,7 @@ public sealed class OrgImportCommandTests(ServerFactory server) : IClassFixture<
 
     private async Task<string> WriteAsync(string csv, Encoding encoding)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"shuqiao-orgs-{Guid.NewGuid():N}.csv");
+        var path = Path.Combine(TestTemp.NewDirectory("orgs"), "orgs.csv");
         _files.Add(path);
         await File.WriteAllBytesAsync(path, encoding.GetBytes(csv));
         return path;

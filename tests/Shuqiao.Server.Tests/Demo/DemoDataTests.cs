@@ -15,7 +15,7 @@ namespace Shuqiao.Server.Tests.Demo;
 /// <summary>A server in demo mode whose credentials file goes to a temporary folder.</summary>
 public class DemoServerFactory : ServerFactory
 {
-    public string CredentialsPath { get; } = Path.Combine(Path.GetTempPath(), "shuqiao-demo-" + Guid.NewGuid().ToString("N")[..8], "demo-credentials.json");
+    public string CredentialsPath { get; } = Path.Combine(TestTemp.NewDirectory("demo"), "data", "demo-credentials.json");
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

@@ -79,6 +79,12 @@ public sealed class UserService(UserStore users, PasswordHashing hashing, IOptio
             return Failure.NotFound("The user");
         }
 
+        // A JSON body may leave either out (null); that is invalid input, not a server error.
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            return Failure.Invalid("currentPassword", "is required");
+        }
+
         var found = await users.FindForLoginAsync(user.Login, cancellationToken);
         if (found is null || !hashing.Verify(found.Value.PasswordHash, currentPassword))
         {

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Shuqiao.Core.Identity;
+using Shuqiao.Server.Tests.Identity;
+using Shuqiao.Testing;
+
+namespace Shuqiao.Server.Tests.Authorization;
+
+/// <summary>
+/// Every endpoint under /api of the running server × every caller: nobody (401), each console role with a personal
+/// access token, and an API client. A caller the table allows must get past authentication and authorization (any
+/// other answer, 400/404/409 included, is the endpoint's business but never a 5xx); any other caller gets 403.
+/// The table is the review point: an endpoint it does not list, or a row for an endpoint that no longer exists,
+/// fails the test, so a new endpoint cannot ship without someone deciding who may call it.
+/// </summary>
+public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    /// <summary>Who may call each endpoint ("METHOD /route/pattern" as routing sees it).</summary>
+    private static readonly Dictionary<string, Who> Table = new(StringComparer.Ordinal)
+    {
+        // Users: an Auditor reads accounts, only a PlatformAdmin changes them; "me" is the caller itself.
+        ["GET /api/v1/users/"] = Who.AuditReaders,
+        ["GET /api/v1/users/me"] = Who.AnyCaller,               // an API client gets 404: it is not a user
+        ["POST /api/v1/users/me/password"] = Who.AnyCaller,     // an API client gets 400: only a user's own token
+        ["GET /api/v1/users/{id:guid}"] = Who.AuditReaders,
+        ["POST /api/v1/users/"] = Who.PlatformAdmin,
+        ["PUT /api/v1/users/{id:guid}"] = Who.PlatformAdmin,
+        ["POST /api/v1/users/{id:guid}/unlock"] = Who.PlatformAdmin,
+        ["POST /api/v1/users/{id:guid}/reset-password"] = Who.PlatformAdmin,
+
+        // API clients: a PlatformAdmin manages all, a DataSteward its own organization's; a client may see itself.
+        ["GET /api/v1/clients/me"] = Who.AnyCaller,             // a user gets 404: it is not a client
+        ["POST /api/v1/clients/"] = Who.ClientManagers,
+        ["GET /api/v1/clients/"] = Who.ClientManagers,
+        ["GET /api/v1/clients/{id:guid}"] = Who.ClientManagers,
+        ["PUT /api/v1/clients/{id:guid}"] = Who.ClientManagers,
+        ["POST /api/v1/clients/{id:guid}/rotate"] = Who.ClientManagers,
+        ["POST /api/v1/clients/{id:guid}/suspend"] = Who.ClientManagers,
+        ["POST /api/v1/clients/{id:guid}/activate"] = Who.ClientManagers,
+        ["DELETE /api/v1/clients/{id:guid}"] = Who.ClientManagers,
+
+        // Personal access tokens belong to people: every role has its own, no system has any.
+        ["POST /api/v1/tokens/"] = Who.AnyUser,
+        ["GET /api/v1/tokens/"] = Who.AnyUser,
+        ["DELETE /api/v1/tokens/{id:guid}"] = Who.AnyUser,
+
+        // Organizations: the node's tree is read by every caller (department systems resolve codes); a
+        // PlatformAdmin changes it.
+        ["GET /api/v1/organizations/"] = Who.AnyCaller,
+        ["GET /api/v1/organizations/tree"] = Who.AnyCaller,
+        ["GET /api/v1/organizations/{id:guid}"] = Who.AnyCaller,
+        ["GET /api/v1/organizations/by-code/{code}"] = Who.AnyCaller,
+        ["POST /api/v1/organizations/"] = Who.PlatformAdmin,
+        ["PUT /api/v1/organizations/{id:guid}"] = Who.PlatformAdmin,
+        ["POST /api/v1/organizations/{id:guid}/disable"] = Who.PlatformAdmin,
+        ["POST /api/v1/organizations/{id:guid}/enable"] = Who.PlatformAdmin,
+        ["POST /api/v1/organizations/import"] = Who.PlatformAdmin,
+
+        // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
+        ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
+        ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,
+        ["GET /api/v1/insights/dashboard"] = Who.AuditReaders,
+    };
+
+    [Fact]
+    public void The_table_lists_exactly_the_endpoints_the_server_maps_under_api()
+    {
+        var mapped = ApiEndpoints(server).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+
+        var unlisted = mapped.Where(k => !Table.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var gone = Table.Keys.Where(k => !mapped.Contains(k)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(
+            unlisted.Count == 0 && gone.Count == 0,
+            (unlisted.Count > 0 ? "Endpoints missing from the authorization table (decide who may call them):\n" + string.Join('\n', unlisted.Select(k => $"    [\"{k}\"] = Who.?,")) + "\n" : "") +
+            (gone.Count > 0 ? "Table rows for endpoints the server no longer maps:\n" + string.Join('\n', gone.Select(k => "    " + k)) : ""));
+    }
+
+    [Fact]
+    public async Task Every_caller_gets_exactly_the_access_the_table_gives_on_every_endpoint()
+    {
+        var org = await TestData.InsertOrganizationAsync(server.ConnectionString, "权限矩阵测试局");
+        var callers = new List<(Who Who, HttpClient Client)> { (Who.Anonymous, server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false })) };
+        foreach (var (who, role) in Callers.UserRoles)
+        {
+            callers.Add((who, await server.ApiAsUserAsync(org, role)));
+        }
+
+        callers.Add((Who.ApiClient, (await server.ApiAsClientAsync(org)).client));
+
+        var mismatches = new List<string>();
+        var checkedCount = 0;
+        foreach (var endpoint in ApiEndpoints(server).Where(e => Table.ContainsKey(e.Key)))
+        {
+            var allowed = Table[endpoint.Key];
+            foreach (var (who, client) in callers)
+            {
+                using var response = await client.SendAsync(Request(endpoint));
+                checkedCount++;
+                var status = (int)response.StatusCode;
+                var expected = allowed.Allows(who) ? "allowed (not 401/403, not 5xx)" : who == Who.Anonymous ? "401" : "403";
+                var ok = allowed.Allows(who)
+                    ? status is not (401 or 403) && status < 500
+                    : status == (who == Who.Anonymous ? 401 : 403);
+                if (!ok)
+                {
+                    mismatches.Add($"{endpoint.Key} as {who}: expected {expected}, got {status}");
+                }
+                else if (!allowed.Allows(who) && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    mismatches.Add($"{endpoint.Key} as {who}: {status} without a problem+json body");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {checkedCount} checks disagree with the table:\n" + string.Join('\n', mismatches));
+        Assert.Equal(Table.Count * callers.Count, checkedCount);
+    }
+
+    [Fact]
+    public async Task A_console_session_cookie_alone_is_refused_with_401_on_every_endpoint()
+    {
+        var org = await TestData.InsertOrganizationAsync(server.ConnectionString, "权限矩阵测试局");
+        var admin = await server.CreateUserAsync(org, "mx-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.PlatformAdmin);
+        var browser = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await ConsoleLoginTests.PostLoginAsync(browser, admin.Login, ServerFactory.TestPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console/users")).StatusCode); // the session works where it belongs
+
+        var accepted = new List<string>();
+        foreach (var endpoint in ApiEndpoints(server))
+        {
+            using var response = await browser.SendAsync(Request(endpoint));
+            if (response.StatusCode != HttpStatusCode.Unauthorized || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            {
+                accepted.Add($"{endpoint.Key}: {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+            }
+        }
+
+        Assert.True(accepted.Count == 0, "A console cookie must not authenticate an API call:\n" + string.Join('\n', accepted));
+    }
+
+    /// <param name="ContentType">The first media type the endpoint declares it accepts (routing answers 415 to others before authorization).</param>
+    internal sealed record ApiEndpoint(string Method, string Pattern, string? ContentType)
+    {
+        public string Key => $"{Method} {Pattern}";
+    }
+
+    /// <summary>Every (method, route) the running server maps under /api, from its endpoint data source.</summary>
+    internal static List<ApiEndpoint> ApiEndpoints(ServerFactory server) =>
+        server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => (
+                Pattern: "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'),
+                Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods,
+                Accepts: e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is [var first, ..] ? first : null))
+            .Where(e => e.Pattern.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Methods is { Count: > 0 } methods ? methods : ["GET"]).Select(m => new ApiEndpoint(m, e.Pattern, e.Accepts)))
+            .Distinct()
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// A request to the endpoint with its route parameters filled (a new GUID, a valid credit code, …) and, for methods
+    /// with a body, an empty JSON object (or an empty body of the media type the endpoint declares): enough to get
+    /// through routing to authorization, and harmless when allowed.
+    /// </summary>
+    internal static HttpRequestMessage Request(ApiEndpoint endpoint)
+    {
+        var path = RouteParameter().Replace(endpoint.Pattern, m =>
+        {
+            var name = m.Groups["name"].Value;
+            var constraint = m.Groups["constraint"].Value;
+            return constraint.Contains("guid", StringComparison.OrdinalIgnoreCase) ? Guid.NewGuid().ToString()
+                : constraint.Contains("int", StringComparison.OrdinalIgnoreCase) || constraint.Contains("long", StringComparison.OrdinalIgnoreCase) ? "1"
+                : name.Contains("code", StringComparison.OrdinalIgnoreCase) ? TestData.NewCreditCode()
+                : "x";
+        });
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
+        if (endpoint.Method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = endpoint.ContentType is { } declared && declared != "application/json"
+                ? new StringContent("", Encoding.UTF8, declared)
+                : new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    [GeneratedRegex(@"\{\*{0,2}(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<constraint>[^}]*)\}")]
+    private static partial Regex RouteParameter();
+}

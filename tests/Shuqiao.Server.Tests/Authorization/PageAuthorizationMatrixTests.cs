@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Shuqiao.Core.Identity;
+using Shuqiao.Server.Identity;
+using Shuqiao.Server.Tests.Identity;
+using Shuqiao.Testing;
+
+namespace Shuqiao.Server.Tests.Authorization;
+
+/// <summary>
+/// Every Razor page of the running server × every console role (signed in through the login form) and nobody.
+/// Allowed: the page answers as it normally does. Not allowed: signed-in users are sent to /console/denied (a page
+/// about one resource may answer 403 or 404 instead), visitors to /console/login. A page the table does not list,
+/// or a row for a page that no longer exists, fails the test.
+/// </summary>
+public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    /// <summary>How an allowed GET answers: 200, or a redirect to a page other than login/denied, or a fixed status.</summary>
+    private sealed record Rule(Who Allowed, HttpStatusCode Answer = HttpStatusCode.OK, string? RedirectsTo = null);
+
+    /// <summary>Who may open each page (its route template as routing sees it).</summary>
+    private static readonly Dictionary<string, Rule> Table = new(StringComparer.Ordinal)
+    {
+        ["/"] = new(Who.Everyone, HttpStatusCode.Redirect, "/console"),
+        ["/console/login"] = new(Who.Everyone),
+        ["/console/denied"] = new(Who.Everyone, HttpStatusCode.Forbidden),   // the refusal page itself answers 403
+        ["/console/culture"] = new(Who.Everyone),                              // POST sets the language; GET renders nothing
+        ["/console/logout"] = new(Who.AnyUser, HttpStatusCode.Redirect, "/console"), // signing out is a POST
+
+        ["/console"] = new(Who.AnyUser),
+        ["/console/api"] = new(Who.AnyUser),
+        ["/console/account/password"] = new(Who.AnyUser),
+        ["/console/account/tokens"] = new(Who.AnyUser),
+
+        ["/console/organizations"] = new(Who.AnyUser),
+        ["/console/organizations/{id:guid}"] = new(Who.AnyUser),
+        ["/console/organizations/new"] = new(Who.PlatformAdmin),
+        ["/console/organizations/import"] = new(Who.PlatformAdmin),
+        ["/console/organizations/{id:guid}/edit"] = new(Who.PlatformAdmin),
+
+        ["/console/users"] = new(Who.AuditReaders),
+        ["/console/users/{id:guid}"] = new(Who.AuditReaders),
+        ["/console/users/new"] = new(Who.PlatformAdmin),
+
+        ["/console/clients"] = new(Who.ClientManagers),
+        ["/console/clients/new"] = new(Who.ClientManagers),
+        ["/console/clients/{id:guid}"] = new(Who.ClientManagers),             // a DataSteward: its own organization's
+
+        ["/console/audit"] = new(Who.AuditReaders),
+    };
+
+    [Fact]
+    public void The_table_lists_exactly_the_pages_the_server_maps()
+    {
+        var mapped = PageRoutes().ToHashSet(StringComparer.Ordinal);
+
+        var unlisted = mapped.Where(p => !Table.ContainsKey(p)).Order(StringComparer.Ordinal).ToList();
+        var gone = Table.Keys.Where(p => !mapped.Contains(p)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(
+            unlisted.Count == 0 && gone.Count == 0,
+            (unlisted.Count > 0 ? "Pages missing from the authorization table (decide who may open them):\n" + string.Join('\n', unlisted.Select(p => $"    [\"{p}\"] = new(Who.?),")) + "\n" : "") +
+            (gone.Count > 0 ? "Table rows for pages the server no longer maps:\n" + string.Join('\n', gone.Select(p => "    " + p)) : ""));
+    }
+
+    [Fact]
+    public async Task Every_role_and_visitor_gets_exactly_the_pages_the_table_gives()
+    {
+        var world = await World.CreateAsync(server);
+        var callers = new List<(Who Who, HttpClient Browser)> { (Who.Anonymous, Browser()) };
+        foreach (var (who, role) in Callers.UserRoles)
+        {
+            callers.Add((who, await SignedInAsync(world.OrganizationId, role)));
+        }
+
+        var mismatches = new List<string>();
+        foreach (var route in PageRoutes().Where(Table.ContainsKey))
+        {
+            var rule = Table[route];
+            var path = world.PathOf(route);
+            foreach (var (who, browser) in callers)
+            {
+                using var response = await browser.GetAsync(path);
+                if (Judge(rule, who, response) is { } problem)
+                {
+                    mismatches.Add($"GET {path} ({route}) as {who}: {problem}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} page checks disagree with the table:\n" + string.Join('\n', mismatches));
+    }
+
+    [Fact]
+    public async Task An_api_key_or_token_in_the_Authorization_header_opens_no_console_page()
+    {
+        var world = await World.CreateAsync(server);
+        var admin = await server.CreateUserAsync(world.OrganizationId, "pm-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.PlatformAdmin);
+        var headers = new List<(string Name, HttpClient Client)>
+        {
+            ("a PlatformAdmin's token", server.ClientWith(AuthSchemes.Bearer, await server.CreateTokenAsync(admin))),
+            ("an API key", (await server.ApiAsClientAsync(world.OrganizationId)).client),
+        };
+
+        var opened = new List<string>();
+        foreach (var route in PageRoutes().Where(r => Table.TryGetValue(r, out var rule) && !rule.Allowed.Allows(Who.Anonymous)))
+        {
+            foreach (var (name, client) in headers)
+            {
+                using var response = await client.GetAsync(world.PathOf(route));
+                if (Judge(Table[route], Who.Anonymous, response) is { } problem)
+                {
+                    opened.Add($"GET {route} with {name}: {problem}");
+                }
+            }
+        }
+
+        Assert.True(opened.Count == 0, "Console pages must take the console cookie only:\n" + string.Join('\n', opened));
+    }
+
+    /// <summary>Null when the response is what the rule says for this caller, otherwise what was wrong.</summary>
+    private static string? Judge(Rule rule, Who who, HttpResponseMessage response)
+    {
+        var status = response.StatusCode;
+        var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.AbsolutePath : l.OriginalString.Split('?')[0]) : null;
+        if (rule.Allowed.Allows(who))
+        {
+            if (status != rule.Answer)
+            {
+                return $"allowed, expected {(int)rule.Answer}, got {(int)status}{(location is null ? "" : " → " + location)}";
+            }
+
+            return rule.RedirectsTo is not null && location != rule.RedirectsTo ? $"allowed, expected a redirect to {rule.RedirectsTo}, got one to {location}" : null;
+        }
+
+        if (who == Who.Anonymous)
+        {
+            return status == HttpStatusCode.Redirect && location == "/console/login" ? null : $"expected a redirect to /console/login, got {(int)status} {location}";
+        }
+
+        return (status == HttpStatusCode.Redirect && location == "/console/denied") || status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+            ? null
+            : $"not allowed, expected a redirect to /console/denied (or 403/404), got {(int)status} {location}";
+    }
+
+    /// <summary>Every page route the running server maps, from its endpoint data source.</summary>
+    private List<string> PageRoutes() =>
+        server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private HttpClient Browser() => server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private async Task<HttpClient> SignedInAsync(Guid organizationId, string role)
+    {
+        var user = await server.CreateUserAsync(organizationId, "pm-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, role);
+        var browser = Browser();
+        var login = await ConsoleLoginTests.PostLoginAsync(browser, user.Login, ServerFactory.TestPassword);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        browser.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        return browser;
+    }
+
+    /// <summary>An organization with a user and an API client, whose ids fill the pages' route parameters.</summary>
+    private sealed record World(Guid OrganizationId, Guid UserId, Guid ClientId)
+    {
+        public static async Task<World> CreateAsync(ServerFactory server)
+        {
+            var org = await TestData.InsertOrganizationAsync(server.ConnectionString, "页面权限测试局");
+            var user = await server.CreateUserAsync(org, "pw-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.Approver);
+            var (_, clientId, _) = await server.ApiAsClientAsync(org);
+            return new World(org, user.Id, clientId);
+        }
+
+        /// <summary>The page's path with its parameters filled; a page with a parameter no case covers fails here.</summary>
+        public string PathOf(string route) => route switch
+        {
+            "/console/organizations/{id:guid}" => $"/console/organizations/{OrganizationId}",
+            "/console/organizations/{id:guid}/edit" => $"/console/organizations/{OrganizationId}/edit",
+            "/console/users/{id:guid}" => $"/console/users/{UserId}",
+            "/console/clients/{id:guid}" => $"/console/clients/{ClientId}",
+            _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
+            _ => route,
+        };
+    }
+}
