@@ -12,12 +12,25 @@ public sealed partial class DashboardTests(ServerFactory server) : IClassFixture
     [Fact]
     public async Task The_dashboard_shows_charts_with_text_alternatives_and_polls_its_figures()
     {
-        var html = await ConsolePages.SignedInAsAsync(server, Roles.DataSteward, "/console");
+        var html = await ConsolePages.SignedInAsAsync(server, Roles.Auditor, "/console");
 
         Assert.Contains("hx-trigger=\"every 10s\"", html, StringComparison.Ordinal);
         Assert.Contains("/lib/echarts/echarts.min.js", html, StringComparison.Ordinal);
         Assert.Contains("id=\"chart-changes\" class=\"dash-chart\" role=\"img\" aria-describedby=\"table-changes-caption\"", html, StringComparison.Ordinal);
         Assert.Contains("<table class=\"visually-hidden\" id=\"table-levels\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Roles_outside_the_data_bureau_get_a_start_page_instead_of_node_wide_figures()
+    {
+        var html = await ConsolePages.SignedInAsAsync(server, Roles.DataSteward, "/console");
+        Assert.Contains("id=\"start-title\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("hx-trigger=\"every 10s\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"chart-changes\"", html, StringComparison.Ordinal);
+
+        var browser = await ConsolePages.BrowserAsAsync(server, Roles.Citizen);
+        var figures = await browser.GetAsync("/console?handler=Stats");
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, figures.StatusCode);
     }
 
     [Fact]
