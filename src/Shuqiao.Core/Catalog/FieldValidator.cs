@@ -16,7 +16,12 @@ public abstract record FieldValidator
     public static IReadOnlyList<string> Kinds { get; } =
         [LengthValidator.Name, RegexValidator.Name, CodeListValidator.Name, RangeValidator.Name, ResidentIdValidator.Name, CreditCodeValidator.Name, MobileValidator.Name, EmailValidator.Name];
 
+    // Static, not per instance: records compare their fields, and a per-instance list would make equal validators differ.
     private protected static readonly FieldType[] Text = [FieldType.String];
+
+    private protected static readonly FieldType[] TextOrInteger = [FieldType.String, FieldType.Integer];
+
+    private protected static readonly FieldType[] Ordered = [FieldType.Integer, FieldType.Decimal, FieldType.Date, FieldType.DateTime];
 }
 
 /// <summary>Length in characters (Unicode code points: 张 and 𠀀 count one each), inclusive bounds.</summary>
@@ -52,7 +57,7 @@ public sealed record CodeListValidator(IReadOnlyList<CodeListEntry> Codes, strin
 
     public override string Kind => Name;
 
-    public override IReadOnlyList<FieldType> AppliesTo { get; } = [FieldType.String, FieldType.Integer];
+    public override IReadOnlyList<FieldType> AppliesTo => TextOrInteger;
 }
 
 /// <summary>
@@ -65,7 +70,7 @@ public sealed record RangeValidator(string? Min, string? Max) : FieldValidator
 
     public override string Kind => Name;
 
-    public override IReadOnlyList<FieldType> AppliesTo { get; } = [FieldType.Integer, FieldType.Decimal, FieldType.Date, FieldType.DateTime];
+    public override IReadOnlyList<FieldType> AppliesTo => Ordered;
 }
 
 /// <summary>公民身份号码 (GB 11643-1999): 18 characters, ISO 7064 MOD 11-2 check character, a real birth date.</summary>
