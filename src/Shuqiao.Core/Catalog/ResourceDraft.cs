@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Shuqiao.Core.Catalog;
 
@@ -36,10 +36,10 @@ public sealed record ContactDraft(string? Name = null, string? Email = null, str
 public sealed record FieldDraft(
     string? Name = null,
     string? Label = null,
-    string? Description = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description = null,
     string? Type = null,
-    int? Precision = null,
-    int? Scale = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Precision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Scale = null,
     bool? Required = null,
     bool? Key = null,
     bool? Unique = null,
@@ -81,11 +81,11 @@ public sealed record FieldDraft(
 /// </summary>
 public sealed record ValidatorDraft(
     string? Kind = null,
-    JsonElement? Min = null,
-    JsonElement? Max = null,
-    string? Pattern = null,
-    IReadOnlyList<JsonElement>? Codes = null,
-    string? Source = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Min = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Max = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pattern = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<JsonElement>? Codes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Source = null)
 {
     public static ValidatorDraft From(FieldValidator validator) => validator switch
     {
@@ -105,7 +105,12 @@ public sealed record ValidatorDraft(
 }
 
 /// <summary>A masking rule as written: <c>{"rule":"KeepFirstLast","first":6,"last":4}</c>, <c>{"rule":"NumberRange","step":10}</c>, <c>{"rule":"RegionTruncate","level":"County"}</c>.</summary>
-public sealed record MaskingDraft(string? Rule = null, int? First = null, int? Last = null, decimal? Step = null, string? Level = null)
+public sealed record MaskingDraft(
+    string? Rule = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? First = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Last = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Step = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level = null)
 {
     public static MaskingDraft From(MaskingRule rule)
     {
@@ -165,6 +170,4 @@ public static class FieldTypes
                 return false;
         }
     }
-
-    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
