@@ -129,6 +129,14 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
 
     private const string SelectHolderName = "select name from data_resources where code = @Code";
 
+    // The node's data bureau publishes the catalog: the active data authority highest in the tree.
+    private const string SelectPublisher = """
+        select id, code, name from organizations
+        where is_data_authority and status = 'Active'
+        order by array_position(array['Province','City','County','Town','Village'], level), parent_id is not null, created_at
+        limit 1
+        """;
+
     // The next sequence number of a category; the row lock serializes concurrent creations under one category.
     private const string NextSequence = """
         insert into catalog_sequences (category, last_value) values (@Category, 1)
@@ -204,6 +212,14 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         var rows = await connection.QueryAsync<FieldsRow>(new CommandDefinition(
             SelectCurrentFieldsByCodes, new { Codes = codes.Select(c => c.Value).Distinct().ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => ResourceCode.Parse(r.Code), r => SchemaJson.ReadFields(r.Fields));
+    }
+
+    /// <summary>The organization that publishes the node's catalog (its data authority), or null when none is marked.</summary>
+    public async Task<CatalogPublisher?> FindPublisherAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PublisherRow>(new CommandDefinition(SelectPublisher, cancellationToken: cancellationToken));
+        return row is null ? null : new CatalogPublisher(row.Id, row.Code.TrimEnd(), row.Name);
     }
 
     /// <summary>Every published resource with its current fields, in code order (for the DCAT and CSV exports).</summary>
@@ -648,6 +664,13 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
             Classifications.Select(Enum.Parse<DataClassification>).ToList(), HasPersonalInfo, FieldCount, UpdatedAt, Rank);
     }
 
+    private sealed class PublisherRow
+    {
+        public Guid Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+    }
+
     private sealed class FieldsRow
     {
         public string Code { get; init; } = "";
@@ -670,6 +693,9 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
             SchemaJson.ReadChanges(ChangeReasons), CreatedBy, CreatedAt, PublishedAt);
     }
 }
+
+/// <summary>The organization that publishes the catalog (dct:publisher of the DCAT catalog).</summary>
+public sealed record CatalogPublisher(Guid Id, string Code, string Name);
 
 /// <summary>The result of an edit: the resource as it is now, and the schema version the edit published, if any.</summary>
 public sealed record ResourceChange(DataResource Resource, ResourceVersion? NewVersion);
