@@ -234,6 +234,8 @@ public sealed class CatalogService(
 
     public Task<IReadOnlyList<DataResource>> PublishedAsync(CancellationToken cancellationToken) => store.ListPublishedAsync(cancellationToken);
 
+    public Task<IReadOnlyList<CatalogProvider>> ProvidersAsync(CancellationToken cancellationToken) => store.ListProvidersAsync(cancellationToken);
+
     public Task<CatalogPublisher?> PublisherAsync(CancellationToken cancellationToken) => store.FindPublisherAsync(cancellationToken);
 
     /// <summary>The organizations a caller may describe resources for (a steward: its own; an admin: all active ones).</summary>

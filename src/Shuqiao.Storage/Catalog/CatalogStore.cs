@@ -127,6 +127,10 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         where v.resource_id = @ResourceId and v.major = @Major and v.minor = @Minor
         """;
 
+    private const string SelectProviders = """
+        select distinct o.id, o.name from data_resources r join organizations o on o.id = r.provider_id order by o.name
+        """;
+
     private const string SelectHolderName = "select name from data_resources where code = @Code";
 
     // The node's data bureau publishes the catalog: the active data authority highest in the tree.
@@ -212,6 +216,14 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         var rows = await connection.QueryAsync<FieldsRow>(new CommandDefinition(
             SelectCurrentFieldsByCodes, new { Codes = codes.Select(c => c.Value).Distinct().ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => ResourceCode.Parse(r.Code), r => SchemaJson.ReadFields(r.Fields));
+    }
+
+    /// <summary>The organizations that provide at least one resource (for the console's provider filter).</summary>
+    public async Task<IReadOnlyList<CatalogProvider>> ListProvidersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ProviderRow>(new CommandDefinition(SelectProviders, cancellationToken: cancellationToken));
+        return rows.Select(r => new CatalogProvider(r.Id, r.Name)).ToList();
     }
 
     /// <summary>The organization that publishes the node's catalog (its data authority), or null when none is marked.</summary>
@@ -664,6 +676,12 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
             Classifications.Select(Enum.Parse<DataClassification>).ToList(), HasPersonalInfo, FieldCount, UpdatedAt, Rank);
     }
 
+    private sealed class ProviderRow
+    {
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
+    }
+
     private sealed class PublisherRow
     {
         public Guid Id { get; init; }
@@ -693,6 +711,9 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
             SchemaJson.ReadChanges(ChangeReasons), CreatedBy, CreatedAt, PublishedAt);
     }
 }
+
+/// <summary>An organization that provides resources.</summary>
+public sealed record CatalogProvider(Guid Id, string Name);
 
 /// <summary>The organization that publishes the catalog (dct:publisher of the DCAT catalog).</summary>
 public sealed record CatalogPublisher(Guid Id, string Code, string Name);
