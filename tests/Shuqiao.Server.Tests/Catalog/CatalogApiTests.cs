@@ -278,6 +278,24 @@ public sealed class CatalogApiTests(ServerFactory server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_resource_is_found_by_any_written_form_of_its_code()
+    {
+        var (_, api) = await StewardAsync(server);
+        var created = await CreatedAsync(api, Resource("人口基本信息", NewCategory()));
+        var code = created.GetProperty("code").GetString()!;
+        var category = code[..9];
+
+        foreach (var form in new[] { created.GetProperty("slug").GetString()!, code.Replace("/", "%2F", StringComparison.Ordinal), $"{category[..1]}-{category[1..3]}-{category[3..6]}-{category[6..]}-{code[10..]}" })
+        {
+            var found = await api.GetFromJsonAsync<JsonElement>($"/api/v1/resources/{form}");
+            Assert.Equal(code, found.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/v1/resources/{created.GetProperty("slug").GetString()}/versions/v1.x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/resources/{created.GetProperty("slug").GetString()}/versions/3.0")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_taken_code_is_a_conflict()
     {
         var (_, api) = await StewardAsync(server);
