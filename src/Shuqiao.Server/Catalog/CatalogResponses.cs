@@ -79,7 +79,7 @@ public sealed record ResourceSummaryResponse(
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(
-            r.Id, r.Code.Value, r.Code.Slug, r.Name, r.Summary, new ProviderResponse(r.ProviderId, r.ProviderName, ""), r.SharingType, r.OpenType,
+            r.Id, r.Code.Value, r.Code.Slug, r.Name, r.Summary, new ProviderResponse(r.ProviderId, r.ProviderName, r.ProviderCode), r.SharingType, r.OpenType,
             r.UpdateFrequency, r.Status, r.Version.ToString(), r.Classifications, r.HighestClassification, r.HasPersonalInfo, r.FieldCount, r.UpdatedAt);
     }
 }

@@ -46,6 +46,7 @@ public sealed record ResourceSummary(
     string Summary,
     Guid ProviderId,
     string ProviderName,
+    string ProviderCode,
     SharingType SharingType,
     OpenType OpenType,
     UpdateFrequency UpdateFrequency,
@@ -321,7 +322,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         parameters.Add("Limit", Math.Clamp(query.Limit, 1, 1001));
         var sql = $"""
             select * from (
-              select r.id, r.code, r.name, r.summary, r.provider_id, o.name as provider_name, r.sharing_type, r.open_type,
+              select r.id, r.code, r.name, r.summary, r.provider_id, o.name as provider_name, o.code as provider_code, r.sharing_type, r.open_type,
                      r.update_frequency, r.status, r.version_major, r.version_minor, r.classifications, r.has_personal_info,
                      r.field_count, r.updated_at, {rank} as rank
               from data_resources r
@@ -658,6 +659,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         public string Summary { get; init; } = "";
         public Guid ProviderId { get; init; }
         public string ProviderName { get; init; } = "";
+        public string ProviderCode { get; init; } = "";
         public string SharingType { get; init; } = "";
         public string OpenType { get; init; } = "";
         public string UpdateFrequency { get; init; } = "";
@@ -671,7 +673,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, TimeProvider clock
         public double Rank { get; init; }
 
         public ResourceSummary ToSummary() => new(
-            Id, ResourceCode.Parse(Code), Name, Summary, ProviderId, ProviderName, Enum.Parse<SharingType>(SharingType), Enum.Parse<OpenType>(OpenType),
+            Id, ResourceCode.Parse(Code), Name, Summary, ProviderId, ProviderName, ProviderCode.TrimEnd(), Enum.Parse<SharingType>(SharingType), Enum.Parse<OpenType>(OpenType),
             Enum.Parse<UpdateFrequency>(UpdateFrequency), Enum.Parse<ResourceStatus>(Status), new SchemaVersion(VersionMajor, VersionMinor),
             Classifications.Select(Enum.Parse<DataClassification>).ToList(), HasPersonalInfo, FieldCount, UpdatedAt, Rank);
     }
