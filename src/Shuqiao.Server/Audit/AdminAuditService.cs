@@ -91,7 +91,7 @@ public sealed class AdminAuditService(AdminAuditStore store, ConsoleTime console
         return line.ToString();
     }
 
-    private static void AppendRow(StringBuilder line, string?[] cells)
+    internal static void AppendRow(StringBuilder line, string?[] cells)
     {
         for (var i = 0; i < cells.Length; i++)
         {
