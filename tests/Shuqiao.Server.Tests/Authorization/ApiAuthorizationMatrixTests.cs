@@ -60,6 +60,20 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["POST /api/v1/organizations/{id:guid}/enable"] = Who.PlatformAdmin,
         ["POST /api/v1/organizations/import"] = Who.PlatformAdmin,
 
+        // Catalog (政务信息资源目录): the directory every caller reads (another organization's drafts answer 404);
+        // a PlatformAdmin or the provider's DataSteward writes (another organization's resource: 404 or 403).
+        ["GET /api/v1/resources/"] = Who.AnyCaller,
+        ["GET /api/v1/resources/{code}"] = Who.AnyCaller,
+        ["GET /api/v1/resources/{code}/versions"] = Who.AnyCaller,
+        ["GET /api/v1/resources/{code}/versions/{version}"] = Who.AnyCaller,
+        ["POST /api/v1/resources/"] = Who.ClientManagers,
+        ["PUT /api/v1/resources/{code}"] = Who.ClientManagers,
+        ["POST /api/v1/resources/{code}/publish"] = Who.ClientManagers,
+        ["POST /api/v1/resources/{code}/retire"] = Who.ClientManagers,
+        ["GET /api/v1/catalog.jsonld"] = Who.AnyCaller,
+        ["GET /api/v1/catalog.csv"] = Who.AnyCaller,
+        ["GET /api/v1/catalog/taxonomy"] = Who.AnyCaller,
+
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
         ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,

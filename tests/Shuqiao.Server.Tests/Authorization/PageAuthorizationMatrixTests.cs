@@ -51,6 +51,11 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/clients/{id:guid}"] = new(Who.ClientManagers),             // a DataSteward: its own organization's
 
         ["/console/audit"] = new(Who.AuditReaders),
+
+        ["/console/catalog"] = new(Who.AnyUser),
+        ["/console/catalog/{code}"] = new(Who.AnyUser),
+        ["/console/catalog/new"] = new(Who.ClientManagers),                  // catalog editors: PlatformAdmin, DataSteward
+        ["/console/catalog/{code}/edit"] = new(Who.ClientManagers),          // a DataSteward: its own organization's
     };
 
     [Fact]
@@ -170,14 +175,16 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
     }
 
     /// <summary>An organization with a user and an API client, whose ids fill the pages' route parameters.</summary>
-    private sealed record World(Guid OrganizationId, Guid UserId, Guid ClientId)
+    private sealed record World(Guid OrganizationId, Guid UserId, Guid ClientId, string ResourceSlug)
     {
         public static async Task<World> CreateAsync(ServerFactory server)
         {
             var org = await TestData.InsertOrganizationAsync(server.ConnectionString, "页面权限测试局");
             var user = await server.CreateUserAsync(org, "pw-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.Approver);
             var (_, clientId, _) = await server.ApiAsClientAsync(org);
-            return new World(org, user.Id, clientId);
+            var steward = await server.ApiAsUserAsync(org, Roles.DataSteward);
+            var resource = await Catalog.CatalogRequests.PublishedAsync(steward, Catalog.CatalogRequests.Resource("页面权限测试资源", providerId: org, fields: Catalog.CatalogRequests.IdNumberField()));
+            return new World(org, user.Id, clientId, resource.GetProperty("slug").GetString()!);
         }
 
         /// <summary>The page's path with its parameters filled; a page with a parameter no case covers fails here.</summary>
@@ -187,6 +194,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/organizations/{id:guid}/edit" => $"/console/organizations/{OrganizationId}/edit",
             "/console/users/{id:guid}" => $"/console/users/{UserId}",
             "/console/clients/{id:guid}" => $"/console/clients/{ClientId}",
+            "/console/catalog/{code}" => $"/console/catalog/{ResourceSlug}",
+            "/console/catalog/{code}/edit" => $"/console/catalog/{ResourceSlug}/edit",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
             _ => route,
         };
