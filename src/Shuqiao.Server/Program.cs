@@ -2,6 +2,7 @@ using Shuqiao.Server.Audit;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Insights;
+using Shuqiao.Server.Ledger;
 using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
 using Shuqiao.Server.Platform;
@@ -14,6 +15,7 @@ builder.Services.AddOrganizations();
 builder.Services.AddAudit();
 builder.Services.AddInsights();
 builder.Services.AddDemoData();
+builder.Services.AddLedger();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -22,6 +24,7 @@ app.MapIdentity();
 app.MapOrganizations();
 app.MapAudit();
 app.MapInsights();
+app.MapLedger();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
