@@ -136,10 +136,26 @@ public sealed class LedgerService(
             return Failure.NotFound($"Ledger entry {index}");
         }
 
-        var receipt = await reader.ReceiptAsync(index, null, cancellationToken, includeEntry: true);
+        var receipt = await reader.ReceiptAsync(index, await ReceiptCheckpointAsync(index, cancellationToken), cancellationToken, includeEntry: true);
         return receipt.Value is { } proof
             ? proof.ToString()
             : Failure.NotFound($"A signed checkpoint containing entry {index} (retry in a second)");
+    }
+
+    /// <summary>
+    /// Which checkpoint a receipt uses. Without witnesses, the smallest that contains the entry (null: the reader's
+    /// default). With witnesses, the newest recent one with the most witness cosignatures, since a client that demands
+    /// cosignatures cannot use the others; witnesses cosign within a second or so of publication.
+    /// </summary>
+    private async Task<long?> ReceiptCheckpointAsync(long index, CancellationToken cancellationToken)
+    {
+        if (options.Value.Witnesses.Count == 0)
+        {
+            return null;
+        }
+
+        var candidates = (await reader.RecentCheckpointsAsync(50, cancellationToken)).Where(c => c.Size > index).Select(View).ToList();
+        return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Cosignatures.Count(x => x.Verified))!.Size;
     }
 
     public async Task<Outcome<(long Index, string Receipt)>> ReceiptByEventAsync(Guid eventId, CancellationToken cancellationToken)
