@@ -21,7 +21,7 @@ public sealed partial class LedgerIntegrityService(
 
     private readonly Lock _gate = new();
     private Task<LedgerIntegrityResult>? _running;
-    private (LedgerIntegrityResult? Result, DateTimeOffset ReadAt)? _cached;
+    private volatile Cached? _cached;
 
     /// <summary>Checks now (or joins the check already running) and returns the recorded result.</summary>
     public Task<LedgerIntegrityResult> CheckAsync(LedgerCheckTrigger trigger, Guid? actorId, CancellationToken cancellationToken)
@@ -39,14 +39,13 @@ public sealed partial class LedgerIntegrityService(
     /// <summary>The last recorded result (cached briefly), or null before the first check.</summary>
     public async Task<LedgerIntegrityResult?> LatestAsync(CancellationToken cancellationToken)
     {
-        var cached = _cached;
-        if (cached is { } c && clock.GetUtcNow() - c.ReadAt < CacheFor)
+        if (_cached is { } cached && clock.GetUtcNow() - cached.ReadAt < CacheFor)
         {
-            return c.Result;
+            return cached.Result;
         }
 
         var latest = await store.LatestAsync(cancellationToken);
-        _cached = (latest, clock.GetUtcNow());
+        _cached = new Cached(latest, clock.GetUtcNow());
         if (latest is not null)
         {
             metrics.Integrity(latest.IsIntact);
@@ -64,7 +63,7 @@ public sealed partial class LedgerIntegrityService(
             var report = await checker.CheckAsync(CancellationToken.None);
             var result = new LedgerIntegrityResult(Guid.CreateVersion7(checkedAt), checkedAt, trigger, actorId, report, Stopwatch.GetElapsedTime(started));
             await store.RecordAsync(result, CancellationToken.None);
-            _cached = (result, clock.GetUtcNow());
+            _cached = new Cached(result, clock.GetUtcNow());
             metrics.Integrity(report.IsIntact);
             if (report.IsIntact)
             {
@@ -86,6 +85,8 @@ public sealed partial class LedgerIntegrityService(
         }
     }
 
+    private sealed record Cached(LedgerIntegrityResult? Result, DateTimeOffset ReadAt);
+
     [LoggerMessage(8010, LogLevel.Information, "Ledger integrity check: intact ({Entries} entries, {Checkpoints} checkpoints, {Milliseconds} ms)")]
     private static partial void LogIntact(ILogger logger, long entries, int checkpoints, long milliseconds);
 
@@ -103,6 +104,16 @@ public sealed partial class LedgerIntegrityMonitor(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            // The metric (and the banner) start from the last recorded result, so a restart does not hide a broken ledger.
+            await integrity.LatestAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+        }
+
         var minutes = options.Value.IntegrityCheckMinutes;
         if (minutes <= 0)
         {
