@@ -18,8 +18,11 @@ var options = Args.Parse(args);
 var entrySample = Load.Entry(Guid.CreateVersion7(), 0);
 Console.Error.WriteLine($"ledger bench: {options.Seconds} s per phase, {options.Callers} concurrent callers, entries of ~{entrySample.Length} bytes");
 
+var loadBefore = LoadAverage();
 var ledger = await LedgerPhase.RunAsync(options);
 var baseline = await BaselinePhase.RunAsync(options);
+// The machine is shared: the 1-minute load average before and after says how much else was running.
+ledger["loadAverage1m"] = new JsonArray(loadBefore, LoadAverage());
 
 var result = new JsonObject
 {
@@ -35,6 +38,9 @@ var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true,
 await File.WriteAllTextAsync(options.Output, json + "\n");
 Console.WriteLine(json);
 return 0;
+
+static double LoadAverage() =>
+    File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : -1;
 
 internal sealed record Options(string LedgerDatabase, string BaselineDatabase, int Seconds, int Callers, int LightCallers, string Output, string Date, string Commit, string Machine);
 
