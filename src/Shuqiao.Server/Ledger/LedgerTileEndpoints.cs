@@ -89,20 +89,25 @@ public static class LedgerTileEndpoints
     {
         // A checkpoint note (at most 1 MiB) plus the old size and 63 proof lines.
         var limit = SignedNote.MaxSize + 64 * 64;
-        var body = new byte[limit + 1];
-        var length = 0;
-        int read;
-        while (length < body.Length && (read = await context.Request.Body.ReadAsync(body.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > limit)
+        if (context.Request.ContentLength > limit)
         {
             return Results.Text("request too large\n", NoteType, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (!AddCheckpointRequest.TryParse(body.AsSpan(0, length), out var request, out var error))
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (body.Length <= limit && (read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            body.Write(chunk, 0, read);
+        }
+
+        if (body.Length > limit)
+        {
+            return Results.Text("request too large\n", NoteType, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (!AddCheckpointRequest.TryParse(body.GetBuffer().AsSpan(0, (int)body.Length), out var request, out var error))
         {
             return Results.Text(error + "\n", NoteType, statusCode: StatusCodes.Status400BadRequest);
         }
