@@ -154,8 +154,28 @@ public sealed class LedgerService(
             return null;
         }
 
-        var candidates = (await reader.RecentCheckpointsAsync(50, cancellationToken)).Where(c => c.Size > index).Select(View).ToList();
-        return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Cosignatures.Count(x => x.Verified))!.Size;
+        var wanted = options.Value.Witnesses.Count;
+        (long Size, int Cosigned)? best = null;
+        foreach (var candidate in await reader.RecentCheckpointsAsync(50, cancellationToken))
+        {
+            if (candidate.Size <= index)
+            {
+                break; // newest first: the rest are older and smaller
+            }
+
+            var cosigned = View(candidate).Cosignatures.Count(c => c.Verified);
+            if (best is null || cosigned > best.Value.Cosigned)
+            {
+                best = (candidate.Size, cosigned);
+            }
+
+            if (cosigned >= wanted)
+            {
+                break; // every witness cosigned it: no older checkpoint can do better
+            }
+        }
+
+        return best?.Size;
     }
 
     public async Task<Outcome<(long Index, string Receipt)>> ReceiptByEventAsync(Guid eventId, CancellationToken cancellationToken)
