@@ -3,6 +3,7 @@ using Shuqiao.Server.Catalog;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Insights;
+using Shuqiao.Server.Ledger;
 using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
 using Shuqiao.Server.Platform;
@@ -16,6 +17,7 @@ builder.Services.AddAudit();
 builder.Services.AddInsights();
 builder.Services.AddDemoData();
 builder.Services.AddCatalog(); // after AddDemoData: the demo catalog needs the demo organizations
+builder.Services.AddLedger();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -25,6 +27,7 @@ app.MapOrganizations();
 app.MapAudit();
 app.MapInsights();
 app.MapCatalog();
+app.MapLedger();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

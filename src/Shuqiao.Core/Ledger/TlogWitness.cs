@@ -101,7 +101,7 @@ public sealed class AddCheckpointRequest
         return true;
     }
 
-    internal static bool TryParseSize(string text, out long size)
+    public static bool TryParseSize(string text, out long size)
     {
         size = 0;
         return text.Length > 0 && text.All(char.IsAsciiDigit) && (text.Length == 1 || text[0] != '0') &&

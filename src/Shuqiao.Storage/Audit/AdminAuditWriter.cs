@@ -3,6 +3,8 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Shuqiao.Core.Audit;
+using Shuqiao.Core.Ledger;
+using Shuqiao.Storage.Ledger;
 
 namespace Shuqiao.Storage.Audit;
 
@@ -23,19 +25,32 @@ public static class AdminAuditWriter
              @TargetType, @TargetId, @TargetName, @Before::jsonb, @After::jsonb, @RequestId, @SourceIp::inet)
         """;
 
-    public static Task AppendAsync(
+    public static async Task AppendAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         Actor actor,
         AdminChange change,
         DateTimeOffset time,
-        CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+        CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            // The event and its ledger entry commit together, so a caller without a transaction gets one here.
+            await using var own = await connection.BeginTransactionAsync(cancellationToken);
+            await AppendAsync(connection, own, actor, change, time, cancellationToken);
+            await own.CommitAsync(cancellationToken);
+            return;
+        }
+
+        var id = Guid.CreateVersion7(time);
+        var before = Serialize(change.Before);
+        var after = Serialize(change.After);
+        await connection.ExecuteAsync(new CommandDefinition(
             Insert,
             new
             {
                 Time = time,
-                Id = Guid.CreateVersion7(time),
+                Id = id,
                 ActorKind = actor.Kind.ToString(),
                 ActorId = actor.Id,
                 ActorName = actor.Name,
@@ -44,13 +59,19 @@ public static class AdminAuditWriter
                 change.TargetType,
                 change.TargetId,
                 change.TargetName,
-                Before = Serialize(change.Before),
-                After = Serialize(change.After),
+                Before = before,
+                After = after,
                 actor.RequestId,
                 SourceIp = IPAddress.TryParse(actor.SourceIp, out var ip) ? ip.ToString() : null,
             },
             transaction,
             cancellationToken: cancellationToken));
+
+        // 可验证账本 (docs/ledger.md): the change as a ledger entry in the same transaction — ids, action and snapshot
+        // hashes only, never the actor's or target's name.
+        var entry = LedgerEntryFormat.AdminChange(id, time, actor.Kind, actor.Id, change.Action, change.TargetType, change.TargetId, before, after);
+        await LedgerAppender.AppendInTransactionAsync(connection, transaction, [new LedgerItem(entry, id)], time, cancellationToken);
+    }
 
     private static string? Serialize(object? snapshot) =>
         snapshot is null ? null : JsonSerializer.Serialize(snapshot, snapshot.GetType(), SnapshotJson);

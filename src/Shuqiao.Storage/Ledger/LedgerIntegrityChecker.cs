@@ -54,7 +54,7 @@ public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)
     private const string SelectNodes = """
         select n.level, n.index, n.hash
         from unnest(@Levels, @Starts, @Ends) as r(l, s, e)
-        join ledger_nodes n on n.level = r.l and n.index >= r.s and n.index < r.e
+        cross join lateral (select level, index, hash from ledger_nodes where level = r.l and index >= r.s and index < r.e) n
         """;
 
     public async Task<LedgerIntegrityReport> CheckAsync(CancellationToken cancellationToken, int pageSize = 10_000)

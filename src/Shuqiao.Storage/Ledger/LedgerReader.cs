@@ -12,7 +12,8 @@ public sealed record LedgerTreeHead(long Size, ReadOnlyMemory<byte> Root, DateTi
 /// <summary>A published checkpoint: the signed note (with any cosignatures) as served at <c>/ledger/checkpoint</c>.</summary>
 public sealed record StoredCheckpoint(long Size, ReadOnlyMemory<byte> Root, string Note, DateTimeOffset PublishedAt);
 
-public sealed record LedgerEntry(long Index, ReadOnlyMemory<byte> Entry, ReadOnlyMemory<byte> LeafHash, DateTimeOffset AppendedAt);
+/// <param name="EventId">The audit event the entry records, if any (a lookup aid; the entry's own text is what counts).</param>
+public sealed record LedgerEntry(long Index, ReadOnlyMemory<byte> Entry, ReadOnlyMemory<byte> LeafHash, DateTimeOffset AppendedAt, Guid? EventId = null);
 
 /// <summary>
 /// Reads the ledger: entries, tlog-tiles tiles and entry bundles, inclusion and consistency proofs, receipts
@@ -33,10 +34,14 @@ public sealed class LedgerReader(NpgsqlDataSource dataSource)
     private const string SelectCheckpointContaining = $"select {CheckpointColumns} from ledger_checkpoints where size > @Index order by size limit 1";
 
     private const string SelectEntries = """
-        select index, entry, leaf_hash, appended_at from ledger_entries
+        select index, entry, leaf_hash, appended_at, event_id from ledger_entries
         where index >= @Start and index < @End
         order by index
         """;
+
+    private const string SelectIndexOfEvent = "select index from ledger_entries where event_id = @EventId";
+
+    private const string SelectRecentCheckpoints = $"select {CheckpointColumns} from ledger_checkpoints order by size desc limit @Count";
 
     public async Task<LedgerTreeHead> HeadAsync(CancellationToken cancellationToken)
     {
@@ -66,6 +71,34 @@ public sealed class LedgerReader(NpgsqlDataSource dataSource)
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await ReadEntriesAsync(connection, start, start + count, cancellationToken);
+    }
+
+    /// <summary>The entry at <paramref name="index"/>, if the committed tree has it.</summary>
+    public async Task<LedgerEntry?> EntryAsync(long index, CancellationToken cancellationToken)
+    {
+        if (index < 0)
+        {
+            return null;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var entries = await ReadEntriesAsync(connection, index, index + 1, cancellationToken);
+        return entries.Count == 1 ? entries[0] : null;
+    }
+
+    /// <summary>The index of the entry that records audit event <paramref name="eventId"/>.</summary>
+    public async Task<long?> IndexOfEventAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(SelectIndexOfEvent, new { EventId = eventId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The latest <paramref name="count"/> published checkpoints, newest first.</summary>
+    public async Task<IReadOnlyList<StoredCheckpoint>> RecentCheckpointsAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CheckpointRow>(new CommandDefinition(SelectRecentCheckpoints, new { Count = Math.Clamp(count, 1, 1000) }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToCheckpoint()).ToList();
     }
 
     /// <summary>The hash tile at <paramref name="tile"/>, if the committed tree has it (tlog-tiles answers 404 otherwise).</summary>
@@ -154,7 +187,11 @@ public sealed class LedgerReader(NpgsqlDataSource dataSource)
     /// checkpoint that contains it (with whatever cosignatures that checkpoint has gathered), or in
     /// <paramref name="checkpointSize"/>'s checkpoint. Not found until a checkpoint covers the entry.
     /// </summary>
-    public async Task<Outcome<TlogProof>> ReceiptAsync(long index, long? checkpointSize, CancellationToken cancellationToken)
+    /// <param name="includeEntry">
+    /// Put the entry's bytes in the receipt's <c>extra</c> line (tlog-proof allows "data necessary to reconstruct the
+    /// record hash"), so the receipt verifies offline on its own: the verifier hashes them and checks the proof.
+    /// </param>
+    public async Task<Outcome<TlogProof>> ReceiptAsync(long index, long? checkpointSize, CancellationToken cancellationToken, bool includeEntry = false)
     {
         if (index < 0)
         {
@@ -171,7 +208,14 @@ public sealed class LedgerReader(NpgsqlDataSource dataSource)
         }
 
         var proof = await TiledTree.InclusionProofAsync(index, row.Size, new SqlTreeHashReader(connection, null), cancellationToken);
-        return new TlogProof(index, proof, SignedNote.Parse(row.Note));
+        ReadOnlyMemory<byte>? extra = null;
+        if (includeEntry)
+        {
+            var entries = await ReadEntriesAsync(connection, index, index + 1, cancellationToken);
+            extra = entries.Count == 1 ? entries[0].Entry : throw new LedgerStorageException($"Entry {index} below a checkpoint is missing.");
+        }
+
+        return new TlogProof(index, proof, SignedNote.Parse(row.Note), extra);
     }
 
     internal static async Task<LedgerTreeHead> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -189,7 +233,7 @@ public sealed class LedgerReader(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new LedgerEntry(reader.GetInt64(0), (byte[])reader[1], (byte[])reader[2], reader.GetFieldValue<DateTimeOffset>(3)));
+            entries.Add(new LedgerEntry(reader.GetInt64(0), (byte[])reader[1], (byte[])reader[2], reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetGuid(4)));
         }
 
         return entries;

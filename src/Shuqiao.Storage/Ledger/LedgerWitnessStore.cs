@@ -16,6 +16,9 @@ public sealed record WitnessResponse(WitnessDecision Decision, IReadOnlyList<Not
     };
 }
 
+/// <summary>The latest checkpoint this node cosigned for another node's log.</summary>
+public sealed record WitnessedLog(string Origin, long Size, ReadOnlyMemory<byte> Root, string Checkpoint, DateTimeOffset UpdatedAt);
+
 /// <summary>
 /// This node as a witness for other logs: checks an add-checkpoint request against the latest checkpoint it cosigned
 /// for the origin and, if all checks pass, records the new one and cosigns it — atomically per origin, as
@@ -33,6 +36,15 @@ public sealed class LedgerWitnessStore(NpgsqlDataSource dataSource, TimeProvider
         on conflict (origin) do update set size = excluded.size, root = excluded.root,
                                            checkpoint = excluded.checkpoint, updated_at = excluded.updated_at
         """;
+
+    private const string SelectAll = "select origin, size, root, checkpoint, updated_at from ledger_witnessed_logs order by origin";
+
+    public async Task<IReadOnlyList<WitnessedLog>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LogRow>(new CommandDefinition(SelectAll, cancellationToken: cancellationToken));
+        return rows.Select(r => new WitnessedLog(r.Origin, r.Size, r.Root, r.Checkpoint, r.UpdatedAt)).ToList();
+    }
 
     /// <param name="logKeys">The trusted keys per origin of the logs this node witnesses (null: not followed).</param>
     /// <param name="cosigners">This node's witness keys (<see cref="Ed25519CosignatureSigner"/>).</param>
@@ -75,6 +87,15 @@ public sealed class LedgerWitnessStore(NpgsqlDataSource dataSource, TimeProvider
         // Persisted before answering (tlog-witness): the commit comes first.
         await transaction.CommitAsync(cancellationToken);
         return new WitnessResponse(decision, cosignatures);
+    }
+
+    private sealed class LogRow
+    {
+        public string Origin { get; init; } = "";
+        public long Size { get; init; }
+        public byte[] Root { get; init; } = [];
+        public string Checkpoint { get; init; } = "";
+        public DateTimeOffset UpdatedAt { get; init; }
     }
 
     private sealed class LatestRow

@@ -11,14 +11,16 @@ namespace Shuqiao.Storage.Ledger;
 /// </summary>
 internal sealed class SqlTreeHashReader(NpgsqlConnection connection, NpgsqlTransaction? transaction) : ITreeHashReader
 {
+    // LATERAL makes each range an index range scan whatever the statistics say: as a plain join, a freshly loaded
+    // table without ANALYZE got a sequential scan of all entries per proof (0.5 s at 900,000 entries instead of 1 ms).
     private const string SelectRanges = """
         select 0::smallint as level, e.index, e.leaf_hash as hash
         from unnest(@LeafStarts, @LeafEnds) as r(s, e)
-        join ledger_entries e on e.index >= r.s and e.index < r.e
+        cross join lateral (select index, leaf_hash from ledger_entries where index >= r.s and index < r.e) e
         union all
         select n.level, n.index, n.hash
         from unnest(@NodeLevels, @NodeStarts, @NodeEnds) as r(l, s, e)
-        join ledger_nodes n on n.level = r.l and n.index >= r.s and n.index < r.e
+        cross join lateral (select level, index, hash from ledger_nodes where level = r.l and index >= r.s and index < r.e) n
         """;
 
     public async ValueTask<IReadOnlyDictionary<NodeId, byte[]>> ReadAsync(IReadOnlyList<NodeRange> ranges, CancellationToken cancellationToken)
