@@ -74,6 +74,16 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/catalog.csv"] = Who.AnyCaller,
         ["GET /api/v1/catalog/taxonomy"] = Who.AnyCaller,
 
+        // Ledger: the same facts are public under /ledger (C2SP tiles, no personal data), so every API caller may read
+        // them as JSON; running the integrity check is for the data bureau's administrators and auditors.
+        ["GET /api/v1/ledger/"] = Who.AnyCaller,
+        ["GET /api/v1/ledger/entries/{index:long}"] = Who.AnyCaller,
+        ["GET /api/v1/ledger/proofs/inclusion"] = Who.AnyCaller,
+        ["GET /api/v1/ledger/proofs/consistency"] = Who.AnyCaller,
+        ["GET /api/v1/ledger/receipts/{index:long}"] = Who.AnyCaller,
+        ["GET /api/v1/ledger/receipts/by-event/{auditEventId:guid}"] = Who.AnyCaller,
+        ["POST /api/v1/ledger/verify"] = Who.AuditReaders,
+
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
         ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,

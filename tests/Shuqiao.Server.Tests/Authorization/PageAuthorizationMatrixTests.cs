@@ -52,6 +52,10 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
 
         ["/console/audit"] = new(Who.AuditReaders),
 
+        ["/console/ledger"] = new(Who.AuditReaders),
+        ["/console/ledger/entries/{index:long}"] = new(Who.AuditReaders),
+        ["/console/ledger/events/{id:guid}"] = new(Who.AuditReaders, HttpStatusCode.NotFound), // an event with no ledger entry
+
         ["/console/catalog"] = new(Who.AnyUser),
         ["/console/catalog/{code}"] = new(Who.AnyUser),
         ["/console/catalog/new"] = new(Who.ClientManagers),                  // catalog editors: PlatformAdmin, DataSteward
@@ -183,7 +187,7 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             var user = await server.CreateUserAsync(org, "pw-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.Approver);
             var (_, clientId, _) = await server.ApiAsClientAsync(org);
             var steward = await server.ApiAsUserAsync(org, Roles.DataSteward);
-            var resource = await Catalog.CatalogRequests.PublishedAsync(steward, Catalog.CatalogRequests.Resource("页面权限测试资源", providerId: org, fields: Catalog.CatalogRequests.IdNumberField()));
+            var resource = await Catalog.CatalogRequests.PublishedAsync(steward, Catalog.CatalogRequests.Resource("页面权限测试资源", category: Catalog.CatalogRequests.NewCategory(), providerId: org, fields: Catalog.CatalogRequests.IdNumberField()));
             return new World(org, user.Id, clientId, resource.GetProperty("slug").GetString()!);
         }
 
@@ -195,6 +199,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/users/{id:guid}" => $"/console/users/{UserId}",
             "/console/clients/{id:guid}" => $"/console/clients/{ClientId}",
             "/console/catalog/{code}" => $"/console/catalog/{ResourceSlug}",
+            "/console/ledger/entries/{index:long}" => "/console/ledger/entries/0",   // World's own admin changes made entries
+            "/console/ledger/events/{id:guid}" => $"/console/ledger/events/{Guid.NewGuid()}",
             "/console/catalog/{code}/edit" => $"/console/catalog/{ResourceSlug}/edit",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
             _ => route,
