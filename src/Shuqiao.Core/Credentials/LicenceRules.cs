@@ -10,6 +10,7 @@ public sealed record LicenceTypeDefinition(string Name, HolderKind HolderKind, I
 
 /// <summary>The checked content of a licence about to be issued.</summary>
 public sealed record LicenceContent(
+    HolderKind HolderKind,
     string HolderName,
     string HolderCode,
     IReadOnlyList<LicenceClaim> Claims,
@@ -299,7 +300,7 @@ public static partial class LicenceRules
 
         return issues.Count > 0
             ? (null, issues)
-            : (new LicenceContent(name, code, checkedClaims, number.Length == 0 ? null : number, start, end), issues);
+            : (new LicenceContent(type.HolderKind, name, code, checkedClaims, number.Length == 0 ? null : number, start, end), issues);
     }
 
     private static Issue? CheckClaim(LicenceField field, ref string value)
