@@ -1,4 +1,5 @@
 using Shuqiao.Server.Audit;
+using Shuqiao.Server.Credentials;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Insights;
@@ -14,6 +15,7 @@ builder.Services.AddOrganizations();
 builder.Services.AddAudit();
 builder.Services.AddInsights();
 builder.Services.AddDemoData();
+builder.Services.AddLicences();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -22,6 +24,7 @@ app.MapIdentity();
 app.MapOrganizations();
 app.MapAudit();
 app.MapInsights();
+app.MapLicences();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -25,6 +25,10 @@ public sealed class CredentialVerifier(
 
     public int MaxBytes => maxBytes;
 
+    /// <summary>The verdict on input refused for its size before it was read whole (e.g. an HTTP body past the limit).</summary>
+    public static VerificationVerdict TooLarge(int maxBytes) => new Run().Verdict("unknown", VerificationCheck.Failed(
+        VerificationChecks.Input, VerificationCodes.InputTooLarge, $"the credential is larger than the {maxBytes} bytes accepted", maxBytes.ToString(CultureInfo.InvariantCulture)));
+
     /// <summary>Verifies credential text: JSON (a credential or an EnvelopedVerifiableCredential) or a compact vc+jwt.</summary>
     public async Task<VerificationVerdict> VerifyAsync(string? text, DateTimeOffset now, CancellationToken cancellationToken)
     {
