@@ -8,12 +8,12 @@ namespace Shuqiao.Server.Credentials.Pages;
 /// <summary>Console wording of the Credentials capability: issues translated by code, statuses, dates.</summary>
 public static class LicenceText
 {
-    /// <summary>The console's text of an issue: its translation (lic.issue.{code}) with the arguments, or the English reason.</summary>
+    /// <summary>The console's text of an issue: its translation (lic.problem.{code}) with the arguments, or the English reason.</summary>
     public static string Issue(IStringLocalizer localizer, Issue issue)
     {
         ArgumentNullException.ThrowIfNull(localizer);
         ArgumentNullException.ThrowIfNull(issue);
-        var text = localizer["lic.issue." + issue.Code, [.. issue.Arguments]];
+        var text = localizer["lic.problem." + issue.Code, [.. issue.Arguments]];
         var field = localizer["lic.field." + issue.Field.Split('.')[0]];
         var message = text.ResourceNotFound ? issue.Reason : text.Value;
         var fieldName = issue.Field.StartsWith("claims.", StringComparison.Ordinal) ? issue.Field["claims.".Length..] : field.ResourceNotFound ? issue.Field : field.Value;
