@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Shuqiao.Cli.Credentials;
 using Shuqiao.Cli.Database;
 using Shuqiao.Cli.Identity;
 using Shuqiao.Cli.Operations;
@@ -33,6 +34,12 @@ internal static class ShuqiaoCli
             ClientRotateCommand.Create(cli),
             ClientSuspendCommand.Create(cli),
             ClientListCommand.Create(cli),
+        },
+        new Command("credential", "Electronic licences (电子证照): verify a credential offline; local keys and signing for tests")
+        {
+            CredentialVerifyCommand.Create(cli),
+            CredentialSignCommand.CreateKeygen(cli),
+            CredentialSignCommand.CreateSign(cli),
         },
     };
 

@@ -416,6 +416,8 @@ public sealed class CredentialVerifier(
     private static VerificationCheck IssuerCheck(string issuerDid, IssuerRecord? issuer) => issuer is null
         ? VerificationCheck.Failed(VerificationChecks.Issuer, VerificationCodes.IssuerUntrusted,
             $"the issuer {issuerDid} is neither an issuing organization of this node nor on its trust list", issuerDid)
+        : issuer.Source == IssuerSource.Unchecked
+        ? VerificationCheck.Skipped(VerificationChecks.Issuer, $"no trust list was given, so whether {issuerDid} is trusted was not checked")
         : VerificationCheck.Passed(VerificationChecks.Issuer,
             issuer.Source == IssuerSource.Local ? $"{issuer.Name}, an issuing organization of this node" : $"{issuer.Name}, on the trust list (跨省互认)");
 

@@ -103,6 +103,7 @@ public enum IssuerSource
 {
     Local,      // an issuing organization of this node
     TrustList,  // an issuer of another node on the data authority's trust list (跨省互认)
+    Unchecked,  // a verifier given no trust source (the CLI without --trust-list): the issuer is reported as not checked
 }
 
 /// <summary>A verification method an issuer controls, and its public key.</summary>
