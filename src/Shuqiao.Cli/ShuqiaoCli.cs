@@ -40,6 +40,7 @@ internal static class ShuqiaoCli
             CredentialVerifyCommand.Create(cli),
             CredentialSignCommand.CreateKeygen(cli),
             CredentialSignCommand.CreateSign(cli),
+            CredentialSignCommand.CreateStatusList(cli),
         },
     };
 

@@ -43,6 +43,35 @@ internal static class CredentialSignCommand
         return command;
     }
 
+    /// <summary>An unsigned BitstringStatusListCredential with the given bits set, to sign with 'sign' (tests, trying the format).</summary>
+    public static Command CreateStatusList(CliContext cli)
+    {
+        var id = new Option<string>("--id") { Description = "The list credential's URL", Required = true };
+        var issuer = new Option<string>("--issuer") { Description = "The issuer DID", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "revocation or suspension", DefaultValueFactory = _ => "revocation" };
+        var set = new Option<int[]>("--set") { Description = "Indexes whose bit is set (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("status-list", "Print an unsigned Bitstring Status List credential (131,072 entries) with the given bits set") { id, issuer, purpose, set };
+        command.SetAction(parse =>
+        {
+            var list = new BitstringStatusList();
+            foreach (var index in parse.GetValue(set) ?? [])
+            {
+                if (index < 0 || index >= list.Length)
+                {
+                    return cli.Fail(ExitCodes.Usage, $"index {index} is outside the list (0–{list.Length - 1})");
+                }
+
+                list[index] = true;
+            }
+
+            var statusPurpose = parse.GetValue(purpose) == "suspension" ? StatusPurpose.Suspension : StatusPurpose.Revocation;
+            var credential = LicenceCredential.StatusListCredential(parse.GetRequiredValue(id), parse.GetRequiredValue(issuer), statusPurpose, list, cli.Clock.GetUtcNow(), TimeSpan.FromDays(1));
+            cli.Out.WriteLine(credential.ToJsonString(Indented));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     public static Command CreateSign(CliContext cli)
     {
         var file = new Argument<FileInfo>("file") { Description = "The unsigned credential (JSON); its issuer is set to the key's did:key when absent" };
