@@ -31,6 +31,9 @@ public static class CredentialsSetup
         services.AddScoped<TrustListService>();
         services.AddScoped<HolderService>();
 
+        // Registered after the demo city's loader (Program.cs adds this capability after AddDemoData), so it runs after it.
+        services.AddSingleton<Shuqiao.Server.Platform.IStartupTask, DemoLicences>();
+
         // Another node's status lists: no redirects (a redirect could lead away from the origin the trust list names).
         services.AddHttpClient(StatusListSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
