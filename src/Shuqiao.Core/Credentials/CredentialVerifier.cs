@@ -33,8 +33,9 @@ public sealed class CredentialVerifier(
     public async Task<VerificationVerdict> VerifyAsync(string? text, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var run = new Run();
-        text = text?.Trim() ?? "";
-        var size = Encoding.UTF8.GetByteCount(text);
+        text ??= "";
+        var size = Encoding.UTF8.GetByteCount(text); // as received: padding counts too
+        text = text.Trim();
         if (size > maxBytes)
         {
             return run.Verdict("unknown", VerificationCheck.Failed(VerificationChecks.Input, VerificationCodes.InputTooLarge,
