@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Shuqiao.Cli.Credentials;
 using Shuqiao.Cli.Database;
 using Shuqiao.Cli.Identity;
 using Shuqiao.Cli.Ledger;
@@ -36,6 +37,13 @@ internal static class ShuqiaoCli
             ClientListCommand.Create(cli),
         },
         LedgerCommands.Create(cli),
+        new Command("credential", "Electronic licences (电子证照): verify a credential offline; local keys and signing for tests")
+        {
+            CredentialVerifyCommand.Create(cli),
+            CredentialSignCommand.CreateKeygen(cli),
+            CredentialSignCommand.CreateSign(cli),
+            CredentialSignCommand.CreateStatusList(cli),
+        },
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>

@@ -1,5 +1,6 @@
 using Shuqiao.Server.Audit;
 using Shuqiao.Server.Catalog;
+using Shuqiao.Server.Credentials;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Insights;
@@ -18,6 +19,7 @@ builder.Services.AddInsights();
 builder.Services.AddDemoData();
 builder.Services.AddCatalog(); // after AddDemoData: the demo catalog needs the demo organizations
 builder.Services.AddLedger();
+builder.Services.AddLicences();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -28,6 +30,7 @@ app.MapAudit();
 app.MapInsights();
 app.MapCatalog();
 app.MapLedger();
+app.MapLicences();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
