@@ -84,6 +84,34 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/ledger/receipts/by-event/{auditEventId:guid}"] = Who.AnyCaller,
         ["POST /api/v1/ledger/verify"] = Who.AuditReaders,
 
+        // Electronic licences (电子证照): issued and managed by departments — a PlatformAdmin, a DataSteward or the
+        // department's API client, each for its own organization; the trust list is read by everyone and kept by the
+        // data bureau; linking a portal user to a holder is a PlatformAdmin's counter task.
+        ["GET /api/v1/licence-types/"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licence-types/{id:guid}"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licence-types/{id:guid}/csv-template"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licence-types/"] = Who.ClientManagers | Who.ApiClient,
+        ["PUT /api/v1/licence-types/{id:guid}"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licence-types/{id:guid}/retire"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licences/"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licences/{id:guid}"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licences/{id:guid}/credential"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licences/{id:guid}/jwt"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/licences/{id:guid}/verifications"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licences/"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licences/bulk"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licences/{id:guid}/revoke"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licences/{id:guid}/suspend"] = Who.ClientManagers | Who.ApiClient,
+        ["POST /api/v1/licences/{id:guid}/reinstate"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/trust-list/"] = Who.AnyCaller,
+        // Only a PlatformAdmin of the node's data authority keeps the trust list: the matrix's organization is not one,
+        // so here everyone is refused (TrustAndPresentationTests covers the data authority's administrator).
+        ["POST /api/v1/trust-list/"] = Who.Nobody,
+        ["DELETE /api/v1/trust-list/{id:guid}"] = Who.Nobody,
+        ["GET /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
+        ["PUT /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
+        ["DELETE /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
+
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
         ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,

@@ -20,7 +20,9 @@ namespace Shuqiao.Server.Tests.Authorization;
 public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
     /// <summary>How an allowed GET answers: 200, or a redirect to a page other than login/denied, or a fixed status.</summary>
-    private sealed record Rule(Who Allowed, HttpStatusCode Answer = HttpStatusCode.OK, string? RedirectsTo = null);
+    /// <param name="RefusedTo">Where a page of its own sign-in sends everyone else (the portal's /portal/login), instead of
+    /// the console's login or denied page.</param>
+    private sealed record Rule(Who Allowed, HttpStatusCode Answer = HttpStatusCode.OK, string? RedirectsTo = null, string? RefusedTo = null);
 
     /// <summary>Who may open each page (its route template as routing sees it).</summary>
     private static readonly Dictionary<string, Rule> Table = new(StringComparer.Ordinal)
@@ -55,6 +57,22 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/ledger"] = new(Who.AuditReaders),
         ["/console/ledger/entries/{index:long}"] = new(Who.AuditReaders),
         ["/console/ledger/events/{id:guid}"] = new(Who.AuditReaders, HttpStatusCode.NotFound), // an event with no ledger entry
+
+        ["/console/licences"] = new(Who.ClientManagers),                      // licence issuers: PlatformAdmin, DataSteward
+        ["/console/licences/issue"] = new(Who.ClientManagers),
+        ["/console/licences/bulk"] = new(Who.ClientManagers),
+        ["/console/licences/types"] = new(Who.ClientManagers),
+        ["/console/licences/{id:guid}"] = new(Who.ClientManagers, HttpStatusCode.NotFound),   // no such licence
+        ["/console/licences/trust-list"] = new(Who.PlatformAdmin),
+        ["/console/licences/holders"] = new(Who.PlatformAdmin),
+        ["/licences/{id:guid}/print"] = new(Who.AnyUser, HttpStatusCode.NotFound),           // issuer staff or holder; no such licence
+
+        // The public side: anyone verifies; the portal is for citizens and companies with their own sign-in page.
+        ["/verify"] = new(Who.Everyone),
+        ["/portal/login"] = new(Who.Everyone),
+        ["/portal"] = new(Who.Citizen, RefusedTo: "/portal/login"),
+        ["/portal/preferences"] = new(Who.Everyone, HttpStatusCode.Redirect, "/portal"),     // the 适老化 switch is a POST; GET goes back
+        ["/portal/licences/{id:guid}"] = new(Who.Citizen, HttpStatusCode.NotFound),          // only the holder's own; no such licence
 
         ["/console/catalog"] = new(Who.AnyUser),
         ["/console/catalog/{code}"] = new(Who.AnyUser),
@@ -146,6 +164,11 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             return rule.RedirectsTo is not null && location != rule.RedirectsTo ? $"allowed, expected a redirect to {rule.RedirectsTo}, got one to {location}" : null;
         }
 
+        if (rule.RefusedTo is { } refusedTo)
+        {
+            return status == HttpStatusCode.Redirect && location == refusedTo ? null : $"expected a redirect to {refusedTo}, got {(int)status} {location}";
+        }
+
         if (who == Who.Anonymous)
         {
             return status == HttpStatusCode.Redirect && location == "/console/login" ? null : $"expected a redirect to /console/login, got {(int)status} {location}";
@@ -199,6 +222,9 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/users/{id:guid}" => $"/console/users/{UserId}",
             "/console/clients/{id:guid}" => $"/console/clients/{ClientId}",
             "/console/catalog/{code}" => $"/console/catalog/{ResourceSlug}",
+            "/console/licences/{id:guid}" => $"/console/licences/{Guid.NewGuid()}",
+            "/licences/{id:guid}/print" => $"/licences/{Guid.NewGuid()}/print",
+            "/portal/licences/{id:guid}" => $"/portal/licences/{Guid.NewGuid()}",
             "/console/ledger/entries/{index:long}" => "/console/ledger/entries/0",   // World's own admin changes made entries
             "/console/ledger/events/{id:guid}" => $"/console/ledger/events/{Guid.NewGuid()}",
             "/console/catalog/{code}/edit" => $"/console/catalog/{ResourceSlug}/edit",
