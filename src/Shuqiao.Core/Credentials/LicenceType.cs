@@ -63,7 +63,8 @@ public sealed record LicenceType(
     LicenceTypeStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int Version);
+    int Version,
+    string? CatalogCode = null); // 信息资源代码 of the type's entry in the catalog (see docs/credentials.md)
 
 public enum LicenceStatus
 {

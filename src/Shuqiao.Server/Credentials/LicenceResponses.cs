@@ -5,10 +5,10 @@ namespace Shuqiao.Server.Credentials;
 
 public sealed record LicenceTypeResponse(
     Guid Id, Guid OrganizationId, string Code, string Name, HolderKind HolderKind, IReadOnlyList<LicenceField> Fields, int? ValidityYears,
-    LicenceLayout Layout, LicenceTypeStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version, string? OrganizationName = null, long? Issued = null)
+    LicenceLayout Layout, LicenceTypeStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version, string? OrganizationName = null, long? Issued = null, string? CatalogCode = null)
 {
     public static LicenceTypeResponse Of(LicenceType t) =>
-        new(t.Id, t.OrganizationId, t.Code, t.Name, t.HolderKind, t.Fields, t.Validity.Years, t.Layout, t.Status, t.CreatedAt, t.UpdatedAt, t.Version);
+        new(t.Id, t.OrganizationId, t.Code, t.Name, t.HolderKind, t.Fields, t.Validity.Years, t.Layout, t.Status, t.CreatedAt, t.UpdatedAt, t.Version, CatalogCode: t.CatalogCode);
 
     public static LicenceTypeResponse Of(LicenceTypeListing l) => Of(l.Type) with { OrganizationName = l.OrganizationName, Issued = l.Issued };
 }

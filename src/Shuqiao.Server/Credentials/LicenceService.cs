@@ -4,9 +4,11 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Shuqiao.Core.Audit;
+using Shuqiao.Core.Catalog;
 using Shuqiao.Core.Common;
 using Shuqiao.Core.Credentials;
 using Shuqiao.Core.Organizations;
+using Shuqiao.Server.Catalog;
 using Shuqiao.Server.Identity;
 using Shuqiao.Storage.Credentials;
 
@@ -49,6 +51,7 @@ public sealed record BulkIssueOutcome(IReadOnlyList<Licence> Issued, IReadOnlyLi
 public sealed partial class LicenceService(
     LicenceTypeStore types,
     LicenceStore licences,
+    CatalogService catalog,
     IssuerKeyring keyring,
     INationalCrypto national,
     IOptions<CredentialsOptions> options,
@@ -67,8 +70,45 @@ public sealed partial class LicenceService(
         }
 
         var (definition, issues) = ReadDefinition(request);
-        return definition is null ? Failure.Invalid(issues) : await types.CreateAsync(organizationId.Value, definition, actor, cancellationToken);
+        if (definition is null)
+        {
+            return Failure.Invalid(issues);
+        }
+
+        // A name the organization already uses would be refused below; refuse it before anything enters the catalog.
+        if ((await types.ListAsync(organizationId, LicenceTypeStatus.Active, cancellationToken)).Any(t => string.Equals(t.Type.Name, definition.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Failure.Conflict("The organization already has a licence type with this name.", LicenceIssues.TypeNameTaken(definition.Name));
+        }
+
+        // The catalog entry comes first, so a refusal by the catalog leaves no licence type; should the licence type
+        // then fail (a concurrent duplicate), the entry is retired again — one outcome either way.
+        var access = CatalogAccessFor(organizationId.Value);
+        var issuerName = (await catalog.OrganizationAsync(organizationId.Value, cancellationToken))?.Name ?? "";
+        var described = await catalog.CreateAsync(LicenceCatalog.Draft(definition, issuerName), access, actor, cancellationToken);
+        if (described.Value is not { } resource)
+        {
+            return described.Failure!;
+        }
+
+        var published = await catalog.PublishAsync(resource.Code.Value, access, actor, cancellationToken);
+        if (published.Failure is { } refused)
+        {
+            return refused;
+        }
+
+        var created = await types.CreateAsync(organizationId.Value, definition, resource.Code.Value, actor, cancellationToken);
+        if (created.Failure is not null)
+        {
+            await catalog.RetireAsync(resource.Code.Value, access, actor, cancellationToken);
+        }
+
+        return created;
     }
+
+    // The catalog is changed on behalf of the issuing organization as its own data steward: the licence scope has
+    // already decided who may manage the type, and the catalog still checks that the provider is that organization.
+    private static CatalogAccess CatalogAccessFor(Guid organizationId) => new(organizationId, IsPlatformAdmin: false, IsDataSteward: true);
 
     public async Task<Outcome<LicenceType>> UpdateTypeAsync(Guid id, LicenceTypeRequest request, LicenceScope scope, Actor actor, CancellationToken cancellationToken)
     {
@@ -87,11 +127,55 @@ public sealed partial class LicenceService(
             definition = null;
         }
 
-        return definition is null ? Failure.Invalid(issues) : await types.UpdateAsync(id, scope.OrganizationId, definition, request.Version!.Value, actor, cancellationToken);
+        if (definition is null)
+        {
+            return Failure.Invalid(issues);
+        }
+
+        if (existing.Version != request.Version)
+        {
+            return Failure.Conflict("The licence type was changed by someone else; reload it and try again.", "version", "is not the current version");
+        }
+
+        // The catalog entry follows the type: a changed schema becomes a new catalog version under the catalog's own
+        // evolution rules (minor when additive, major when breaking — the licence type is the authority, so breaking
+        // changes are allowed). A refusal leaves the licence type unchanged.
+        if (existing.CatalogCode is { } code && existing.Status == LicenceTypeStatus.Active)
+        {
+            var access = CatalogAccessFor(existing.OrganizationId);
+            if (await catalog.GetAsync(code, access, cancellationToken) is { Status: ResourceStatus.Published } resource)
+            {
+                var issuerName = (await catalog.OrganizationAsync(existing.OrganizationId, cancellationToken))?.Name ?? "";
+                var changed = await catalog.UpdateAsync(code, LicenceCatalog.Draft(definition, issuerName, resource.Revision), access, actor, cancellationToken);
+                if (changed.Failure is { } refused)
+                {
+                    return refused;
+                }
+            }
+        }
+
+        return await types.UpdateAsync(id, scope.OrganizationId, definition, request.Version!.Value, actor, cancellationToken);
     }
 
-    public Task<Outcome<LicenceType>> RetireTypeAsync(Guid id, LicenceScope scope, Actor actor, CancellationToken cancellationToken) =>
-        types.SetStatusAsync(id, scope.OrganizationId, LicenceTypeStatus.Retired, actor, cancellationToken);
+    /// <summary>Retires a type and its catalog entry (no new grants can be made on a retired resource).</summary>
+    public async Task<Outcome<LicenceType>> RetireTypeAsync(Guid id, LicenceScope scope, Actor actor, CancellationToken cancellationToken)
+    {
+        var retired = await types.SetStatusAsync(id, scope.OrganizationId, LicenceTypeStatus.Retired, actor, cancellationToken);
+        if (retired.Value is { CatalogCode: { } code } type)
+        {
+            var access = CatalogAccessFor(type.OrganizationId);
+            if (await catalog.GetAsync(code, access, cancellationToken) is { Status: ResourceStatus.Published })
+            {
+                await catalog.RetireAsync(code, access, actor, cancellationToken);
+            }
+        }
+
+        return retired;
+    }
+
+    /// <summary>The licence type registered in the catalog under a resource code (for the catalog's page), if any.</summary>
+    public async Task<LicenceType?> FindTypeByCatalogCodeAsync(string catalogCode, CancellationToken cancellationToken) =>
+        ResourceCode.TryParse(catalogCode, out var parsed) == ResourceCodeError.None ? await types.FindByCatalogCodeAsync(parsed.Value, cancellationToken) : null;
 
     public Task<LicenceType?> FindTypeAsync(Guid id, LicenceScope scope, CancellationToken cancellationToken) => types.FindAsync(id, scope.OrganizationId, cancellationToken);
 

@@ -8,10 +8,10 @@ using Shuqiao.Storage.Audit;
 namespace Shuqiao.Storage.Credentials;
 
 /// <summary>The audit snapshot of a licence type.</summary>
-public sealed record LicenceTypeSnapshot(Guid Id, Guid OrganizationId, string Code, string Name, string HolderKind, IReadOnlyList<LicenceField> Fields, int? ValidityYears, LicenceLayout Layout, string Status, int Version)
+public sealed record LicenceTypeSnapshot(Guid Id, Guid OrganizationId, string Code, string Name, string HolderKind, IReadOnlyList<LicenceField> Fields, int? ValidityYears, LicenceLayout Layout, string Status, int Version, string? CatalogCode)
 {
     public static LicenceTypeSnapshot Of(LicenceType t) =>
-        new(t.Id, t.OrganizationId, t.Code, t.Name, t.HolderKind.ToString(), t.Fields, t.Validity.Years, t.Layout, t.Status.ToString(), t.Version);
+        new(t.Id, t.OrganizationId, t.Code, t.Name, t.HolderKind.ToString(), t.Fields, t.Validity.Years, t.Layout, t.Status.ToString(), t.Version, t.CatalogCode);
 }
 
 /// <summary>A licence type with the name and code of its organization, for lists across organizations.</summary>
@@ -25,8 +25,12 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
 {
     private const string Columns = """
         t.id, t.organization_id, t.code, t.name, t.holder_kind, t.fields::text as fields, t.validity_years,
-        t.layout::text as layout, t.status, t.created_at, t.updated_at, t.version
+        t.layout::text as layout, t.status, t.created_at, t.updated_at, t.version, t.layout->>'catalogCode' as catalog_code
         """;
+
+    // The catalog resource code rides in the layout jsonb (key catalogCode) so that no migration is needed; it is
+    // set once at creation and every later layout write keeps it.
+    private const string SelectByCatalogCode = $"select {Columns} from licence_types t where t.layout->>'catalogCode' = @CatalogCode";
 
     private const string SelectById = $"select {Columns} from licence_types t where t.id = @Id and (@Scope::uuid is null or t.organization_id = @Scope)";
 
@@ -52,11 +56,13 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
 
     private const string Insert = """
         insert into licence_types (id, organization_id, code, sequence, name, holder_kind, fields, validity_years, layout, status, created_at, updated_at)
-        values (@Id, @OrganizationId, @Code, @Sequence, @Name, @HolderKind, @Fields::jsonb, @ValidityYears, @Layout::jsonb, 'Active', @Now, @Now)
+        values (@Id, @OrganizationId, @Code, @Sequence, @Name, @HolderKind, @Fields::jsonb, @ValidityYears,
+                @Layout::jsonb || jsonb_strip_nulls(jsonb_build_object('catalogCode', @CatalogCode::text)), 'Active', @Now, @Now)
         """;
 
     private const string Update = """
-        update licence_types set name = @Name, fields = @Fields::jsonb, validity_years = @ValidityYears, layout = @Layout::jsonb,
+        update licence_types set name = @Name, fields = @Fields::jsonb, validity_years = @ValidityYears,
+               layout = @Layout::jsonb || jsonb_strip_nulls(jsonb_build_object('catalogCode', layout->'catalogCode')),
                updated_at = @Now, version = version + 1
         where id = @Id
         """;
@@ -77,6 +83,14 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
         return row?.ToType();
     }
 
+    /// <summary>The licence type registered in the catalog under this resource code, if any.</summary>
+    public async Task<LicenceType?> FindByCatalogCodeAsync(string catalogCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectByCatalogCode, new { CatalogCode = catalogCode }, cancellationToken: cancellationToken));
+        return row?.ToType();
+    }
+
     public async Task<IReadOnlyList<LicenceTypeListing>> ListAsync(Guid? scope, LicenceTypeStatus? status, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -85,7 +99,7 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
     }
 
     /// <summary>Creates a type under the next free three-digit sequence of its organization (证照类型代码 = credit code + sequence).</summary>
-    public async Task<Outcome<LicenceType>> CreateAsync(Guid organizationId, LicenceTypeDefinition definition, Actor actor, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceType>> CreateAsync(Guid organizationId, LicenceTypeDefinition definition, string? catalogCode, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var now = clock.GetUtcNow();
@@ -122,6 +136,7 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
             Fields = CredentialJson.Serialize(definition.Fields),
             ValidityYears = definition.Validity.Years,
             Layout = CredentialJson.Serialize(definition.Layout),
+            CatalogCode = catalogCode,
             Now = now,
         }, transaction, cancellationToken: cancellationToken));
         var created = await ReadAsync(connection, transaction, id, cancellationToken);
@@ -212,10 +227,11 @@ public sealed class LicenceTypeStore(NpgsqlDataSource dataSource, TimeProvider c
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
         public int Version { get; init; }
+        public string? CatalogCode { get; init; }
 
         public LicenceType ToType() => new(
             Id, OrganizationId, Code.Trim(), Name, Enum.Parse<HolderKind>(HolderKind), CredentialJson.Deserialize<List<LicenceField>>(Fields),
-            new ValidityRule(ValidityYears), CredentialJson.Deserialize<LicenceLayout>(Layout), Enum.Parse<LicenceTypeStatus>(Status), CreatedAt, UpdatedAt, Version);
+            new ValidityRule(ValidityYears), CredentialJson.Deserialize<LicenceLayout>(Layout), Enum.Parse<LicenceTypeStatus>(Status), CreatedAt, UpdatedAt, Version, CatalogCode);
     }
 
     private sealed class ListingRow : Row

@@ -42,6 +42,30 @@ public sealed class DemoLicencesTests(DemoServerFactory server) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_demo_licence_types_are_published_in_the_catalog_by_their_departments()
+    {
+        var entries = await server.WithScopeAsync(async sp =>
+        {
+            var catalog = sp.GetRequiredService<Shuqiao.Server.Catalog.CatalogService>();
+            var types = await sp.GetRequiredService<LicenceService>().ListTypesAsync(LicenceScope.All, null, CancellationToken.None);
+            var found = new List<(LicenceTypeListing Type, Shuqiao.Core.Catalog.DataResource? Resource)>();
+            foreach (var t in types)
+            {
+                found.Add((t, t.Type.CatalogCode is { } code ? await catalog.GetAsync(code, Shuqiao.Server.Catalog.CatalogAccess.System, CancellationToken.None) : null));
+            }
+
+            return found;
+        });
+
+        Assert.Equal(["不动产权证书", "出生医学证明", "结婚证", "营业执照"], entries.Select(e => e.Type.Type.Name).Order(StringComparer.Ordinal));
+        Assert.All(entries, e =>
+        {
+            Assert.NotNull(e.Resource);
+            Assert.Equal((e.Type.Type.Name, e.Type.Type.OrganizationId, Shuqiao.Core.Catalog.ResourceStatus.Published), (e.Resource.Name, e.Resource.ProviderId, e.Resource.Status));
+        });
+    }
+
+    [Fact]
     public async Task The_demo_citizen_sees_their_licences_in_the_portal()
     {
         var browser = await ConsoleBrowser.SignInAsync(server, "citizen", DemoCity.DemoPassword);

@@ -30,7 +30,10 @@ public sealed class DetailsModel(CatalogService catalog, IStringLocalizer<Progra
 
     public string CategoryPath { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(string code, string? version, CancellationToken cancellationToken)
+    /// <summary>The licence type (电子证照类型) this resource describes, if it is one (see docs/credentials.md).</summary>
+    public Shuqiao.Core.Credentials.LicenceType? LicenceType { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string code, string? version, [FromServices] Credentials.LicenceService licences, CancellationToken cancellationToken)
     {
         var access = CatalogAccess.Of(User);
         if (await catalog.VersionsAsync(code, access, cancellationToken) is not { } found)
@@ -51,6 +54,7 @@ public sealed class DetailsModel(CatalogService catalog, IStringLocalizer<Progra
 
         CanEdit = access.Edits(Resource.ProviderId) && Resource.Status != ResourceStatus.Retired;
         CategoryPath = catalog.Taxonomy.PathText(Resource.Code.Category);
+        LicenceType = await licences.FindTypeByCatalogCodeAsync(Resource.Code.Value, cancellationToken);
         return Page();
     }
 
