@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;

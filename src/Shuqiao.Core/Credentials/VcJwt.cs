@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -45,12 +46,12 @@ public static class LedgerEntryFormat
             ["before"] = SnapshotHash(beforeJson),
             ["after"] = SnapshotHash(afterJson),
         };
-        return CanonicalJson.Serialize(entry);
+        return Jcs.Canonicalize(entry);
     }
 
     /// <summary>Lowercase hex SHA-256 of the RFC 8785 form of a JSON snapshot; null for no snapshot.</summary>
     public static string? SnapshotHash(string? json) =>
-        json is null ? null : Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(json)));
+        json is null ? null : Convert.ToHexStringLower(SHA256.HashData(Jcs.CanonicalizeJson(json)));
 
     /// <summary>
     /// UTC with microseconds, the precision PostgreSQL keeps (timestamptz), truncated as Npgsql does, so the time in

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shuqiao.Core.Ledger;
@@ -27,7 +28,7 @@ public static class LedgerBenchEndpoints
 
     /// <summary>The bytes of bench entry <paramref name="seq"/> of <paramref name="run"/> (the test recomputes them).</summary>
     public static byte[] Entry(string run, long seq) =>
-        CanonicalJson.Serialize(new JsonObject { ["v"] = 1, ["type"] = "bench", ["run"] = run, ["seq"] = seq });
+        Jcs.Canonicalize(new JsonObject { ["v"] = 1, ["type"] = "bench", ["run"] = run, ["seq"] = seq });
 
     private static async Task<Results<Ok<BenchAppendResponse>, BadRequest>> Append(BenchAppendRequest request, LedgerWriter writer, CancellationToken cancellationToken)
     {

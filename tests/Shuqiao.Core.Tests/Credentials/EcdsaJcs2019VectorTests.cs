@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Shuqiao.Core.Credentials;

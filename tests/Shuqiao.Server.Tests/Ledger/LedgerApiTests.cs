@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -46,8 +47,8 @@ public sealed class LedgerApiTests(LedgerServerFactory server) : IClassFixture<L
         Assert.Equal(user.Id.ToString(), root.GetProperty("target").GetProperty("id").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("before").ValueKind);
         // The hash is of the RFC 8785 form, so it is recomputable from the audit row as PostgreSQL returns it.
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(audit.After))), root.GetProperty("after").GetString());
-        Assert.Equal(entry, CanonicalJson.Canonicalize(text)); // the entry is canonical JSON itself
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Jcs.CanonicalizeJson(audit.After))), root.GetProperty("after").GetString());
+        Assert.Equal(entry, Jcs.CanonicalizeJson(text)); // the entry is canonical JSON itself
 
         var vkey = NoteKeys.Verifier((await LedgerTesting.Anonymous(server).GetStringAsync("/ledger/vkey")).TrimEnd('\n'));
         var check = receipt.Verify(MerkleHash.Leaf(entry), vkey.KeyName, vkey);

@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Shuqiao.Core.Credentials;
+namespace Shuqiao.Core.Common;
 
 /// <summary>The input is not I-JSON (RFC 7493), so RFC 8785 gives it no canonical form.</summary>
 public sealed class JcsException(string message) : Exception(message);
 
 /// <summary>
-/// JSON Canonicalization Scheme (RFC 8785): the bytes ecdsa-jcs-2019 hashes. Object members sorted by their names'
+/// JSON Canonicalization Scheme (RFC 8785): the bytes ecdsa-jcs-2019 hashes and the form of ledger entries (so any
+/// JCS implementation can recompute an entry, or a snapshot hash in it, from the data it describes). Object members sorted by their names'
 /// UTF-16 code units, no whitespace, strings escaped as ECMAScript's JSON.stringify does, numbers in ECMAScript's
 /// Number.prototype.toString form. Input must be I-JSON: no duplicate names, no lone surrogates, finite numbers.
 /// </summary>
@@ -26,6 +27,9 @@ public static class Jcs
         Write(builder, node);
         return builder.ToString();
     }
+
+    /// <summary>The canonical UTF-8 bytes of JSON text, e.g. a snapshot read back from jsonb, whose key order PostgreSQL changed.</summary>
+    public static byte[] CanonicalizeJson(string json) => Encoding.UTF8.GetBytes(CanonicalizeToString(json));
 
     /// <summary>Canonicalizes JSON text (parsed with <see cref="ParseOptions"/>).</summary>
     public static string CanonicalizeToString(string json)

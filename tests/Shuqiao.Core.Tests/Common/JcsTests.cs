@@ -1,7 +1,8 @@
+using Shuqiao.Core.Common;
 using System.Text.Json.Nodes;
 using Shuqiao.Core.Credentials;
 
-namespace Shuqiao.Core.Tests.Credentials;
+namespace Shuqiao.Core.Tests.Common;
 
 /// <summary>RFC 8785 (JSON Canonicalization Scheme): its own examples, values copied from the RFC.</summary>
 public sealed class JcsTests
