@@ -18,24 +18,14 @@ namespace Shuqiao.Server.Catalog;
 /// </summary>
 public sealed class CatalogDemoData(
     IServiceScopeFactory scopes,
-    NpgsqlDataSource dataSource,
-    IOptions<ShuqiaoOptions> options,
-    TimeProvider clock,
+    DemoParts demo,
     ILogger<CatalogDemoData> logger) : IStartupTask
 {
     private const string LoadedKey = "demo.catalog.loaded";
 
-    private static readonly Actor Demo = Actor.System("demo-data");
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Mode != NodeMode.Demo)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from node_settings where key = @LoadedKey)", new { LoadedKey }, cancellationToken: cancellationToken)))
+        if (!await demo.ShouldLoadAsync(LoadedKey, cancellationToken))
         {
             return;
         }
@@ -57,26 +47,23 @@ public sealed class CatalogDemoData(
         {
             // A load interrupted half-way is completed: every resource is looked up by its code first.
             var resource = await catalog.GetAsync(draft.Code!, CatalogAccess.System, cancellationToken)
-                ?? Require(await catalog.CreateAsync(draft with { ProviderId = providers[key] }, CatalogAccess.System, Demo, cancellationToken), draft.Name!);
+                ?? Require(await catalog.CreateAsync(draft with { ProviderId = providers[key] }, CatalogAccess.System, DemoParts.Actor, cancellationToken), draft.Name!);
             if (resource.Status == ResourceStatus.Draft)
             {
-                resource = Require(await catalog.PublishAsync(resource.Code.Value, CatalogAccess.System, Demo, cancellationToken), draft.Name!);
+                resource = Require(await catalog.PublishAsync(resource.Code.Value, CatalogAccess.System, DemoParts.Actor, cancellationToken), draft.Name!);
             }
 
             if (key == "market" && resource.Version == SchemaVersion.First)
             {
                 // 企业登记 gains 经营范围: an additive change, published as version 1.1 beside 1.0.
                 var evolved = draft with { ProviderId = null, Fields = [.. draft.Fields!, Text("businessScope", "经营范围", 2000)], Revision = resource.Revision };
-                Require(await catalog.UpdateAsync(resource.Code.Value, evolved, CatalogAccess.System, Demo, cancellationToken), draft.Name!);
+                Require(await catalog.UpdateAsync(resource.Code.Value, evolved, CatalogAccess.System, DemoParts.Actor, cancellationToken), draft.Name!);
             }
 
             count++;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into node_settings (key, value, updated_at) values (@LoadedKey, jsonb_build_object('resources', @Count), @Now)",
-            new { LoadedKey, Count = count, Now = clock.GetUtcNow() },
-            cancellationToken: cancellationToken));
+        await demo.MarkLoadedAsync(LoadedKey, new { resources = count }, cancellationToken);
         CatalogLog.DemoLoaded(logger, count);
     }
 

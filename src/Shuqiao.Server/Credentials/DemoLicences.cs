@@ -20,25 +20,15 @@ namespace Shuqiao.Server.Credentials;
 /// </summary>
 public sealed partial class DemoLicences(
     IServiceScopeFactory scopes,
-    NpgsqlDataSource dataSource,
-    IOptions<ShuqiaoOptions> options,
+    DemoParts demo,
     NodeAddress node,
-    TimeProvider clock,
     ILogger<DemoLicences> logger) : IStartupTask
 {
     private const string LoadedKey = "demo.licences.loaded";
 
-    private static readonly Actor Demo = Actor.System("demo-data");
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Mode != NodeMode.Demo)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from node_settings where key = @LoadedKey)", new { LoadedKey }, cancellationToken: cancellationToken)))
+        if (!await demo.ShouldLoadAsync(LoadedKey, cancellationToken))
         {
             return;
         }
@@ -110,17 +100,15 @@ public sealed partial class DemoLicences(
             ["use"] = "城镇住宅用地/住宅", ["area"] = "98.56", ["term"] = "2016年3月1日起2086年2月28日止",
         }, "示范（2016）示范市不动产权第0001502号", "2016-03-01", baseUrl, cancellationToken);
 
-        await licences.RevokeAsync(revoked.Id, "个体工商户已申请注销登记（演示数据）", LicenceScope.All, Demo, cancellationToken);
+        await licences.RevokeAsync(revoked.Id, "个体工商户已申请注销登记（演示数据）", LicenceScope.All, DemoParts.Actor, cancellationToken);
 
         // The demo citizen sees 张伟's licences in the portal.
         if (await services.GetRequiredService<UserStore>().FindForLoginAsync("citizen", cancellationToken) is { } citizen)
         {
-            await services.GetRequiredService<HolderService>().LinkAsync(citizen.User.Id, new HolderLinkRequest("Citizen", zhangWei), Demo, cancellationToken);
+            await services.GetRequiredService<HolderService>().LinkAsync(citizen.User.Id, new HolderLinkRequest("Citizen", zhangWei), DemoParts.Actor, cancellationToken);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into node_settings (key, value, updated_at) values (@LoadedKey, '{}'::jsonb, @Now) on conflict (key) do nothing",
-            new { LoadedKey, Now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
+        await demo.MarkLoadedAsync(LoadedKey, new { baseUrl }, cancellationToken);
         LogLoaded(logger, baseUrl);
     }
 
@@ -132,14 +120,14 @@ public sealed partial class DemoLicences(
             return existing.Type;
         }
 
-        var created = await service.CreateTypeAsync(request, LicenceScope.All, organizationId, Demo, cancellationToken);
+        var created = await service.CreateTypeAsync(request, LicenceScope.All, organizationId, DemoParts.Actor, cancellationToken);
         return created.Value ?? throw new InvalidOperationException($"The demo licence type {request.Name} could not be created: {created.Failure}");
     }
 
     private static async Task<Licence> IssueAsync(
         LicenceService service, LicenceType type, string holderName, string holderCode, Dictionary<string, string?> claims, string? number, string validFrom, string baseUrl, CancellationToken cancellationToken)
     {
-        var issued = await service.IssueAsync(new IssueLicenceRequest(type.Code, holderName, holderCode, claims, number, validFrom), LicenceScope.All, baseUrl, Demo, cancellationToken);
+        var issued = await service.IssueAsync(new IssueLicenceRequest(type.Code, holderName, holderCode, claims, number, validFrom), LicenceScope.All, baseUrl, DemoParts.Actor, cancellationToken);
         return issued.Value ?? throw new InvalidOperationException($"The demo licence {type.Name} for {holderName} could not be issued: {issued.Failure}");
     }
 

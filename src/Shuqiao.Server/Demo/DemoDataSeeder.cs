@@ -19,25 +19,16 @@ namespace Shuqiao.Server.Demo;
 /// </summary>
 public sealed partial class DemoDataSeeder(
     IServiceScopeFactory scopes,
-    NpgsqlDataSource dataSource,
+    DemoParts demo,
     IOptions<ShuqiaoOptions> options,
     IConfiguration configuration,
-    TimeProvider clock,
     ILogger<DemoDataSeeder> logger) : IStartupTask
 {
     private const string LoadedKey = "demo.loaded";
 
-    private static readonly Actor Demo = Actor.System("demo-data");
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Mode != NodeMode.Demo)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from node_settings where key = @LoadedKey)", new { LoadedKey }, cancellationToken: cancellationToken)))
+        if (!await demo.ShouldLoadAsync(LoadedKey, cancellationToken))
         {
             LogAlreadyLoaded(logger, options.Value.DemoCredentialsPath);
             return;
@@ -51,7 +42,7 @@ public sealed partial class DemoDataSeeder(
 
         var admin = users["admin"];
         var token = await services.GetRequiredService<AccessTokenService>().CreateAsync(
-            new TokenIssuer(admin.Id, admin.Roles.ToList(), null), new CreateTokenRequest("演示管理员令牌 (demo)", 365), Demo, cancellationToken);
+            new TokenIssuer(admin.Id, admin.Roles.ToList(), null), new CreateTokenRequest("演示管理员令牌 (demo)", 365), DemoParts.Actor, cancellationToken);
         var credentials = new DemoCredentials(
             BaseUrl(),
             Require(token, "the admin token").Credential,
@@ -59,10 +50,7 @@ public sealed partial class DemoDataSeeder(
             clients);
         await credentials.WriteAsync(options.Value.DemoCredentialsPath, cancellationToken);
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into node_settings (key, value, updated_at) values (@LoadedKey, jsonb_build_object('seed', @Seed), @Now)",
-            new { LoadedKey, DemoCity.Seed, Now = clock.GetUtcNow() },
-            cancellationToken: cancellationToken));
+        await demo.MarkLoadedAsync(LoadedKey, new { seed = DemoCity.Seed }, cancellationToken);
         LogLoaded(logger, organizations.Count, users.Count, clients.Count, options.Value.DemoCredentialsPath);
     }
 
@@ -78,7 +66,7 @@ public sealed partial class DemoDataSeeder(
             }
 
             var parent = org.ParentKey is null ? (Guid?)null : ids[org.ParentKey];
-            var created = await service.CreateAsync(new CreateOrganizationRequest(org.Code, org.Name, org.Level.ToString(), parent, org.IsDataAuthority), Demo, cancellationToken);
+            var created = await service.CreateAsync(new CreateOrganizationRequest(org.Code, org.Name, org.Level.ToString(), parent, org.IsDataAuthority), DemoParts.Actor, cancellationToken);
             ids[org.Key] = Require(created, org.Name).Id;
         }
 
@@ -99,7 +87,7 @@ public sealed partial class DemoDataSeeder(
             }
 
             var created = await service.CreateAsync(
-                new CreateUserRequest(user.Login, user.DisplayName, organizations[user.OrganizationKey], user.Roles, DemoCity.DemoPassword), Demo, isDemo: true, cancellationToken);
+                new CreateUserRequest(user.Login, user.DisplayName, organizations[user.OrganizationKey], user.Roles, DemoCity.DemoPassword), DemoParts.Actor, isDemo: true, cancellationToken);
             users[user.Login] = Require(created, user.Login);
         }
 
@@ -117,8 +105,8 @@ public sealed partial class DemoDataSeeder(
 
             // A client left by an interrupted load has a key nobody wrote down: rotate it to learn a working one.
             var issued = existing is null
-                ? await service.CreateAsync(new CreateClientRequest(client.Name, organizationId, client.Description), ClientScope.All, null, Demo, isDemo: true, cancellationToken)
-                : await service.RotateAsync(existing.Id, null, ClientScope.All, Demo, cancellationToken);
+                ? await service.CreateAsync(new CreateClientRequest(client.Name, organizationId, client.Description), ClientScope.All, null, DemoParts.Actor, isDemo: true, cancellationToken)
+                : await service.RotateAsync(existing.Id, null, ClientScope.All, DemoParts.Actor, cancellationToken);
             keys.Add(new DemoCredentials.ClientKey(NameOf(client.OrganizationKey), client.Name, Require(issued, client.Name).Key));
         }
 

@@ -5,6 +5,7 @@ namespace Shuqiao.Server.Demo;
 public static class DemoSetup
 {
     /// <summary>Registers the demo data set; it loads only when <c>Shuqiao:Mode</c> is <c>Demo</c>.</summary>
-    public static IServiceCollection AddDemoData(this IServiceCollection services) =>
-        services.AddSingleton<IStartupTask, DemoDataSeeder>();
+    public static IServiceCollection AddDemoData(this IServiceCollection services) => services
+        .AddSingleton<DemoParts>()
+        .AddSingleton<IStartupTask, DemoDataSeeder>();
 }
