@@ -2,6 +2,7 @@ using Shuqiao.Server.Audit;
 using Shuqiao.Server.Catalog;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Ingestion;
 using Shuqiao.Server.Insights;
 using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
@@ -16,6 +17,7 @@ builder.Services.AddAudit();
 builder.Services.AddInsights();
 builder.Services.AddDemoData();
 builder.Services.AddCatalog(); // after AddDemoData: the demo catalog needs the demo organizations
+builder.Services.AddIngestion(); // after AddCatalog: the demo records need the demo catalog
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -25,6 +27,7 @@ app.MapOrganizations();
 app.MapAudit();
 app.MapInsights();
 app.MapCatalog();
+app.MapIngestion();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

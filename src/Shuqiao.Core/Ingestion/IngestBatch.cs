@@ -53,3 +53,24 @@ public sealed record RowRejection(long Row, string Field, string Code, string Re
 
 /// <summary>A finding on a stored record: a field with onInvalid = Warn failed a check.</summary>
 public sealed record RowFinding(long Row, string Key, string Field, string Code, string Reason);
+
+/// <summary>An upload as recorded (<c>ingest_batches</c>), the answer to the uploader and to a retry.</summary>
+public sealed record IngestBatch(
+    Guid Id,
+    Guid ResourceId,
+    string ResourceCode,
+    string SchemaVersion,
+    Guid OrganizationId,
+    string ActorKind,
+    Guid ActorId,
+    string ActorName,
+    string? IdempotencyKey,
+    BatchFormat Format,
+    string Charset,
+    BatchMode Mode,
+    BatchStatus Status,
+    BatchCounts Counts,
+    long Bytes,
+    DateTimeOffset StartedAt,
+    DateTimeOffset ValidatedAt,
+    DateTimeOffset FinishedAt);

@@ -26,7 +26,9 @@ create table record_history (
     superseded_at  timestamptz not null,
     superseded_by  uuid not null,         -- the batch that replaced or deleted it
     deleted        boolean not null,      -- true when the record was deleted rather than changed
-    primary key (resource_id, key, version)
+    -- Not (resource_id, key, version): a deleted record that comes back starts again at version 1. A batch holds a
+    -- key at most once, so the superseding batch tells versions apart.
+    primary key (resource_id, key, superseded_by)
 );
 
 -- One upload. A batch row is written in the same transaction as its records, so after a crash a batch is either
