@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Shuqiao.Cli.Database;
 using Shuqiao.Cli.Identity;
+using Shuqiao.Cli.Ingestion;
 using Shuqiao.Cli.Operations;
 using Shuqiao.Cli.Organizations;
 
@@ -34,6 +35,7 @@ internal static class ShuqiaoCli
             ClientSuspendCommand.Create(cli),
             ClientListCommand.Create(cli),
         },
+        IngestCommand.Create(cli),
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>

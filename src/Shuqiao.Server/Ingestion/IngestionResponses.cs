@@ -21,6 +21,7 @@ public sealed record BatchResponse(
     BatchCounts Counts,
     long Bytes,
     DateTimeOffset StartedAt,
+    DateTimeOffset ValidatedAt,
     DateTimeOffset FinishedAt,
     double Seconds,
     IReadOnlyList<RejectionResponse>? Rejections,
@@ -33,7 +34,7 @@ public sealed record BatchResponse(
 
     public static BatchResponse Of(IngestBatch b, IReadOnlyList<RowRejection>? rejections) => new(
         b.Id, b.ResourceCode, b.SchemaVersion, b.Status.ToString(), b.Mode == BatchMode.Partial ? "partial" : "all", b.Format.ToString(), b.Charset,
-        b.IdempotencyKey, b.Counts, b.Bytes, b.StartedAt, b.FinishedAt, Math.Round((b.FinishedAt - b.StartedAt).TotalSeconds, 3),
+        b.IdempotencyKey, b.Counts, b.Bytes, b.StartedAt, b.ValidatedAt, b.FinishedAt, Math.Round((b.FinishedAt - b.StartedAt).TotalSeconds, 3),
         rejections?.Take(MaxListed).Select(RejectionResponse.Of).ToList(),
         rejections is not null && (rejections.Count > MaxListed || rejections.Count < Math.Min(b.Counts.Rejected, Storage.Ingestion.IngestStore.MaxIssuesKept)),
         $"/api/v1/batches/{b.Id}", $"/api/v1/batches/{b.Id}/rejections.csv");

@@ -41,6 +41,8 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string TargetType = "batch";
 
+    private const int ChunkRows = 512;
+
     private const string CreateStage = """
         create temp table ingest_stage (row_number bigint not null, deleted boolean not null, key text not null, payload jsonb)
         on commit drop
@@ -199,42 +201,74 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
         var importer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
         importer.Timeout = Timeout.InfiniteTimeSpan;
+        // Reading and checking rows (CPU) runs on its own thread, ahead of the COPY (I/O), through a bounded queue:
+        // two cores work at once and memory stays bounded by the queue, whatever the size of the upload.
+        var queue = System.Threading.Channels.Channel.CreateBounded<List<CheckedRow>>(new System.Threading.Channels.BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var chunk = new List<CheckedRow>(ChunkRows);
+                    foreach (var row in rows)
+                    {
+                        chunk.Add(row);
+                        if (chunk.Count == ChunkRows)
+                        {
+                            await queue.Writer.WriteAsync(chunk, cancellationToken);
+                            chunk = new List<CheckedRow>(ChunkRows);
+                        }
+                    }
+
+                    await queue.Writer.WriteAsync(chunk, cancellationToken);
+                    queue.Writer.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    // Handed to the reader: an unreadable upload (IngestAbortedException) refuses the batch.
+                    queue.Writer.TryComplete(e);
+                }
+            },
+            cancellationToken);
         try
         {
-            foreach (var row in rows)
+            await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
             {
-                received++;
-                if (row.Rejected)
+                foreach (var row in chunk)
                 {
-                    rejected++;
-                    foreach (var issue in row.Rejections)
+                    received++;
+                    if (row.Rejected)
                     {
-                        Keep(rejections, new RowRejection(row.Row, issue.Field, issue.Code, issue.Reason, row.Raw));
+                        rejected++;
+                        foreach (var issue in row.Rejections)
+                        {
+                            Keep(rejections, new RowRejection(row.Row, issue.Field, issue.Code, issue.Reason, row.Raw));
+                        }
+
+                        continue;
                     }
 
-                    continue;
-                }
-
-                warnings += row.Warnings.Count;
-                foreach (var issue in row.Warnings)
-                {
-                    Keep(findings, new RowFinding(row.Row, row.Key, issue.Field, issue.Code, issue.Reason));
-                }
-
-                // All or nothing: once a row is refused nothing will be stored, but every row is still read and checked.
-                if (batch.Mode == BatchMode.Partial || rejected == 0)
-                {
-                    await importer.StartRowAsync(cancellationToken);
-                    await importer.WriteAsync(row.Row, NpgsqlDbType.Bigint, cancellationToken);
-                    await importer.WriteAsync(row.Operation == RowOperation.Delete, NpgsqlDbType.Boolean, cancellationToken);
-                    await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken);
-                    if (row.Payload is null)
+                    warnings += row.Warnings.Count;
+                    foreach (var issue in row.Warnings)
                     {
-                        await importer.WriteNullAsync(cancellationToken);
+                        Keep(findings, new RowFinding(row.Row, row.Key, issue.Field, issue.Code, issue.Reason));
                     }
-                    else
+
+                    // All or nothing: once a row is refused nothing will be stored, but every row is still read and checked.
+                    if (batch.Mode == BatchMode.Partial || rejected == 0)
                     {
-                        await importer.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
+                        await importer.StartRowAsync(cancellationToken);
+                        await importer.WriteAsync(row.Row, NpgsqlDbType.Bigint, cancellationToken);
+                        await importer.WriteAsync(row.Operation == RowOperation.Delete, NpgsqlDbType.Boolean, cancellationToken);
+                        await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken);
+                        if (row.Payload is null)
+                        {
+                            await importer.WriteNullAsync(cancellationToken);
+                        }
+                        else
+                        {
+                            await importer.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
+                        }
                     }
                 }
             }
@@ -248,6 +282,8 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         finally
         {
             await importer.DisposeAsync();
+            queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
+            await producer;
         }
 
         if (aborted is null && received == 0)
