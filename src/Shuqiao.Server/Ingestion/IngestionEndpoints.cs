@@ -184,4 +184,7 @@ public static class IngestionPolicies
 {
     /// <summary>Who may load and read batches at all: PlatformAdmin, DataSteward and API clients (the service checks the organization).</summary>
     public const string Loaders = "ingestion-loaders";
+
+    /// <summary>The console's upload and batch pages: PlatformAdmin and DataSteward with the console cookie.</summary>
+    public const string ConsoleLoaders = "ingestion-console-loaders";
 }

@@ -1,4 +1,5 @@
 using Shuqiao.Core.Identity;
+using Shuqiao.Server.Identity;
 using Shuqiao.Storage.Ingestion;
 
 namespace Shuqiao.Server.Ingestion;
@@ -9,7 +10,8 @@ public static class IngestionSetup
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddAuthorizationBuilder().AddPolicy(IngestionPolicies.Loaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward, Roles.ApiClient));
+        services.AddAuthorizationBuilder().AddPolicy(IngestionPolicies.Loaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward, Roles.ApiClient))
+            .AddPolicy(IngestionPolicies.ConsoleLoaders, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireRole(Roles.PlatformAdmin, Roles.DataSteward));
         services.AddSingleton<IngestStore>();
         services.AddScoped<IngestionService>();
         return services;
