@@ -33,6 +33,9 @@ public sealed partial class IngestionPageTests(ServerFactory server) : IClassFix
         Assert.Contains("A2,李四,四十一", Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
         Assert.Contains("已保存", await browser.GetStringAsync(good), StringComparison.Ordinal);
         Assert.Equal(2, (await RecordsAsync(server, resourceId)).Count);
+        var resourcePage = await browser.GetStringAsync($"/console/catalog/{slug}");
+        Assert.Contains(bad, resourcePage, StringComparison.Ordinal);
+        Assert.Contains(good, resourcePage, StringComparison.Ordinal);
     }
 
     [Fact]
