@@ -3,6 +3,7 @@ using Shuqiao.Cli.Credentials;
 using Shuqiao.Cli.Database;
 using Shuqiao.Cli.Identity;
 using Shuqiao.Cli.Ledger;
+using Shuqiao.Cli.Ingestion;
 using Shuqiao.Cli.Operations;
 using Shuqiao.Cli.Organizations;
 
@@ -44,6 +45,7 @@ internal static class ShuqiaoCli
             CredentialSignCommand.CreateSign(cli),
             CredentialSignCommand.CreateStatusList(cli),
         },
+        IngestCommand.Create(cli),
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>

@@ -3,6 +3,7 @@ using Shuqiao.Server.Catalog;
 using Shuqiao.Server.Credentials;
 using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Ingestion;
 using Shuqiao.Server.Insights;
 using Shuqiao.Server.Ledger;
 using Shuqiao.Server.Operations;
@@ -20,6 +21,7 @@ builder.Services.AddDemoData();
 builder.Services.AddCatalog(); // after AddDemoData: the demo catalog needs the demo organizations
 builder.Services.AddLedger();
 builder.Services.AddLicences();
+builder.Services.AddIngestion();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -31,6 +33,7 @@ app.MapInsights();
 app.MapCatalog();
 app.MapLedger();
 app.MapLicences();
+app.MapIngestion();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

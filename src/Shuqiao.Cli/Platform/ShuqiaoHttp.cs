@@ -43,6 +43,13 @@ internal sealed class ShuqiaoHttp : IDisposable
     /// <summary>--json: commands print the server's JSON as is.</summary>
     public bool PrintJson { get; }
 
+    /// <summary>How long a request may take (default 100 s); uploads of large files set it longer before sending.</summary>
+    public TimeSpan Timeout
+    {
+        get => _http.Timeout;
+        set => _http.Timeout = value;
+    }
+
     /// <summary>Resolves server and credential from options, environment and saved logins; null after printing why not.</summary>
     public static ShuqiaoHttp? Connect(CliContext cli, ParseResult parse, ApiOptions options, bool needsCredential, out int exitCode)
     {
@@ -119,9 +126,14 @@ internal sealed class ShuqiaoHttp : IDisposable
         SendAsync(HttpMethod.Post, path, body is null ? null : new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary>Sends a request; null (after printing why) when the server could not be reached.</summary>
-    public async Task<ApiResponse?> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    public async Task<ApiResponse?> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+
         try
         {
             using var response = await _http.SendAsync(request, cancellationToken);

@@ -1,3 +1,4 @@
+using Shuqiao.Core.Common;
 using Shuqiao.Core.Organizations;
 
 namespace Shuqiao.Core.Tests.Organizations;

@@ -111,6 +111,12 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
         ["PUT /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
         ["DELETE /api/v1/licence-holders/{userId:guid}"] = Who.PlatformAdmin,
+        // Ingestion (数据归集): the provider's systems and data stewards load and read its batches (another
+        // organization's answer 404, checked by the service); a PlatformAdmin any.
+        ["POST /api/v1/resources/{code}/batches"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/resources/{code}/batches"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/batches/{id:guid}"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/batches/{id:guid}/rejections.csv"] = Who.ClientManagers | Who.ApiClient,
 
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -78,6 +79,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/catalog/{code}"] = new(Who.AnyUser),
         ["/console/catalog/new"] = new(Who.ClientManagers),                  // catalog editors: PlatformAdmin, DataSteward
         ["/console/catalog/{code}/edit"] = new(Who.ClientManagers),          // a DataSteward: its own organization's
+        ["/console/catalog/{code}/upload"] = new(Who.ClientManagers),        // a DataSteward: its own organization's resources
+        ["/console/batches/{id:guid}"] = new(Who.ClientManagers),            // a DataSteward: its own organization's batches
     };
 
     [Fact]
@@ -202,7 +205,7 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
     }
 
     /// <summary>An organization with a user and an API client, whose ids fill the pages' route parameters.</summary>
-    private sealed record World(Guid OrganizationId, Guid UserId, Guid ClientId, string ResourceSlug)
+    private sealed record World(Guid OrganizationId, Guid UserId, Guid ClientId, string ResourceSlug, Guid BatchId)
     {
         public static async Task<World> CreateAsync(ServerFactory server)
         {
@@ -210,8 +213,12 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             var user = await server.CreateUserAsync(org, "pw-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.Approver);
             var (_, clientId, _) = await server.ApiAsClientAsync(org);
             var steward = await server.ApiAsUserAsync(org, Roles.DataSteward);
-            var resource = await Catalog.CatalogRequests.PublishedAsync(steward, Catalog.CatalogRequests.Resource("页面权限测试资源", category: Catalog.CatalogRequests.NewCategory(), providerId: org, fields: Catalog.CatalogRequests.IdNumberField()));
-            return new World(org, user.Id, clientId, resource.GetProperty("slug").GetString()!);
+            var resource = await Catalog.CatalogRequests.PublishedAsync(steward, Catalog.CatalogRequests.Resource("页面权限测试资源", Catalog.CatalogRequests.NewCategory(), providerId: org, fields: Catalog.CatalogRequests.IdNumberField()));
+            var slug = resource.GetProperty("slug").GetString()!;
+            // A refused batch (a bad ID number) is a batch all the same: its page shows the refusal.
+            using var csv = new StringContent("idNumber,name\nnot-a-number,张三\n", System.Text.Encoding.UTF8, "text/csv");
+            var refused = await (await steward.PostAsync($"/api/v1/resources/{slug}/batches", csv)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            return new World(org, user.Id, clientId, slug, refused.GetProperty("batch").GetProperty("id").GetGuid());
         }
 
         /// <summary>The page's path with its parameters filled; a page with a parameter no case covers fails here.</summary>
@@ -228,6 +235,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/ledger/entries/{index:long}" => "/console/ledger/entries/0",   // World's own admin changes made entries
             "/console/ledger/events/{id:guid}" => $"/console/ledger/events/{Guid.NewGuid()}",
             "/console/catalog/{code}/edit" => $"/console/catalog/{ResourceSlug}/edit",
+            "/console/catalog/{code}/upload" => $"/console/catalog/{ResourceSlug}/upload",
+            "/console/batches/{id:guid}" => $"/console/batches/{BatchId}",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
             _ => route,
         };

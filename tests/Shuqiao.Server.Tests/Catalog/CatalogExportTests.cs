@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Shuqiao.Core.Common;
 using Shuqiao.Core.Organizations;
 using Shuqiao.Server.Catalog;
 using Shuqiao.Testing;

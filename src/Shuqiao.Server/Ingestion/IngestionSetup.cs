@@ -1,0 +1,25 @@
+using Shuqiao.Core.Identity;
+using Shuqiao.Server.Identity;
+using Shuqiao.Storage.Ingestion;
+
+namespace Shuqiao.Server.Ingestion;
+
+public static class IngestionSetup
+{
+    /// <summary>Registers ingestion. Call after <c>AddCatalog()</c>: the demo records need the demo catalog.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
+    {
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddAuthorizationBuilder().AddPolicy(IngestionPolicies.Loaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward, Roles.ApiClient))
+            .AddPolicy(IngestionPolicies.ConsoleLoaders, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireRole(Roles.PlatformAdmin, Roles.DataSteward));
+        services.AddSingleton<IngestStore>();
+        services.AddScoped<IngestionService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
+    {
+        routes.MapIngestionEndpoints();
+        return routes;
+    }
+}

@@ -1,0 +1,556 @@
+using System.Diagnostics;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Shuqiao.Core.Audit;
+using Shuqiao.Core.Catalog;
+using Shuqiao.Core.Common;
+using Shuqiao.Core.Ingestion;
+using Shuqiao.Storage.Audit;
+
+namespace Shuqiao.Storage.Ingestion;
+
+/// <summary>What is known of an upload before its rows are read.</summary>
+public sealed record NewBatch(
+    Guid ResourceId,
+    string ResourceCode,
+    SchemaVersion SchemaVersion,
+    Actor Actor,
+    Guid OrganizationId,
+    Guid ActorId,
+    string? IdempotencyKey,
+    BatchFormat Format,
+    string Charset,
+    BatchMode Mode);
+
+/// <summary>SHA-256 of the request (format, mode, charset and body) and the body's size, known once the body is read.</summary>
+public sealed record BodyDigest(byte[] Hash, long Bytes);
+
+/// <summary>A batch stored, or found already stored under the same Idempotency-Key.</summary>
+public sealed record IngestResult(IngestBatch Batch, IReadOnlyList<RowRejection> Rejections, bool Replayed);
+
+/// <summary>
+/// Loads batches: rows stream through binary COPY into a temporary staging table, then one family of set-based
+/// statements in the same transaction moves superseded versions to history, upserts changed payloads, applies
+/// deletes and records the batch — so a batch is either fully stored or not at all, whatever happens to the process.
+/// </summary>
+public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>Rejections and findings kept per batch; beyond that they are counted only.</summary>
+    public const int MaxIssuesKept = 10_000;
+
+    private const string TargetType = "batch";
+
+    private const int ChunkRows = 512;
+
+    private const string CreateStage = """
+        create temp table ingest_stage (row_number bigint not null, deleted boolean not null, key text not null, payload jsonb)
+        on commit drop
+        """;
+
+    private const string CopyStage = "copy ingest_stage (row_number, deleted, key, payload) from stdin (format binary)";
+
+    private const string SelectDuplicateKeys = """
+        select key as Key, array_agg(row_number order by row_number) as Rows
+        from ingest_stage group by key having count(*) > 1
+        """;
+
+    private const string DeleteStagedRows = "delete from ingest_stage where row_number = any(@Rows)";
+
+    // Before anything changes: the versions this batch replaces (changed payloads) or removes (deletes).
+    private const string MoveSupersededToHistory = """
+        insert into record_history (resource_id, key, version, payload, batch_id, updated_at, superseded_at, superseded_by, deleted)
+        select r.resource_id, r.key, r.version, r.payload, r.batch_id, r.updated_at, @Now, @BatchId, s.deleted
+        from ingest_stage s
+        join records r on r.resource_id = @ResourceId and r.key = s.key
+        where s.deleted or r.payload <> s.payload
+        """;
+
+    private const string DeleteRecords = """
+        delete from records r using ingest_stage s
+        where r.resource_id = @ResourceId and r.key = s.key and s.deleted
+        """;
+
+    // Unchanged payloads are skipped (no new version, no history row); xmax = 0 tells an insert from an update.
+    private const string UpsertRecords = """
+        with written as (
+            insert into records (resource_id, key, payload, version, batch_id, updated_at)
+            select @ResourceId, key, payload, 1, @BatchId, @Now from ingest_stage where not deleted
+            on conflict (resource_id, key) do update
+                set payload = excluded.payload, version = records.version + 1, batch_id = excluded.batch_id, updated_at = excluded.updated_at
+                where records.payload <> excluded.payload
+            returning (xmax = 0) as inserted
+        )
+        select count(*) filter (where inserted) as Inserted, count(*) filter (where not inserted) as Updated from written
+        """;
+
+    private const string CountStaged = "select count(*) filter (where not deleted) as Upserts, count(*) filter (where deleted) as Deletes from ingest_stage";
+
+    private const string BatchColumns = """
+        b.id, b.resource_id, r.code as resource_code, b.schema_major, b.schema_minor, b.organization_id, b.actor_kind,
+        b.actor_id, b.actor_name, b.idempotency_key, b.request_hash, b.format, b.charset, b.mode, b.status, b.received,
+        b.accepted, b.rejected, b.inserted, b.updated, b.deleted, b.unchanged, b.warnings, b.bytes, b.started_at,
+        b.validated_at, b.finished_at
+        """;
+
+    private const string InsertBatch = """
+        insert into ingest_batches (id, resource_id, schema_major, schema_minor, organization_id, actor_kind, actor_id,
+            actor_name, idempotency_key, request_hash, format, charset, mode, status, received, accepted, rejected,
+            inserted, updated, deleted, unchanged, warnings, bytes, started_at, validated_at, finished_at)
+        values (@Id, @ResourceId, @SchemaMajor, @SchemaMinor, @OrganizationId, @ActorKind, @ActorId, @ActorName,
+            @IdempotencyKey, @RequestHash, @Format, @Charset, @Mode, @Status, @Received, @Accepted, @Rejected,
+            @Inserted, @Updated, @Deleted, @Unchanged, @Warnings, @Bytes, @StartedAt, @ValidatedAt, @FinishedAt)
+        """;
+
+    private const string InsertRejections = """
+        insert into ingest_rejections (batch_id, ordinal, row_number, field, code, reason, raw)
+        select @BatchId, o, r, f, c, s, w
+        from unnest(@Ordinals, @Rows, @Fields, @Codes, @Reasons, @Raws) as t(o, r, f, c, s, w)
+        """;
+
+    private const string InsertFindings = """
+        insert into ingest_findings (batch_id, ordinal, row_number, record_key, field, code, reason)
+        select @BatchId, o, r, k, f, c, s
+        from unnest(@Ordinals, @Rows, @Keys, @Fields, @Codes, @Reasons) as t(o, r, k, f, c, s)
+        """;
+
+    private const string SelectBatchById = $"select {BatchColumns} from ingest_batches b join data_resources r on r.id = b.resource_id where b.id = @Id";
+
+    private const string SelectBatchByIdempotencyKey = $"""
+        select {BatchColumns} from ingest_batches b join data_resources r on r.id = b.resource_id
+        where b.actor_id = @ActorId and b.resource_id = @ResourceId and b.idempotency_key = @Key
+        """;
+
+    private const string SelectBatchesOfResource = $"""
+        select {BatchColumns} from ingest_batches b join data_resources r on r.id = b.resource_id
+        where b.resource_id = @ResourceId and (@OrganizationId::uuid is null or b.organization_id = @OrganizationId)
+          and (@BeforeId::uuid is null or (b.started_at, b.id) < (@BeforeAt, @BeforeId))
+        order by b.started_at desc, b.id desc
+        limit @Limit
+        """;
+
+    private const string SelectRejections = """
+        select row_number as Row, field as Field, code as Code, reason as Reason, raw as Raw
+        from ingest_rejections where batch_id = @BatchId order by ordinal
+        """;
+
+    private const string SelectFindings = """
+        select row_number as Row, record_key as Key, field as Field, code as Code, reason as Reason
+        from ingest_findings where batch_id = @BatchId order by ordinal
+        """;
+
+    public async Task<(IngestBatch Batch, byte[] RequestHash)?> FindByIdempotencyKeyAsync(Guid actorId, Guid resourceId, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<BatchRow>(new CommandDefinition(SelectBatchByIdempotencyKey, new { ActorId = actorId, ResourceId = resourceId, Key = key }, cancellationToken: cancellationToken));
+        return row is null ? null : (row.ToBatch(), row.RequestHash);
+    }
+
+    public async Task<IngestBatch?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<BatchRow>(new CommandDefinition(SelectBatchById, new { Id = id }, cancellationToken: cancellationToken));
+        return row?.ToBatch();
+    }
+
+    /// <summary>Batches of a resource, newest first; <paramref name="organizationId"/> narrows to one uploader.</summary>
+    public async Task<IReadOnlyList<IngestBatch>> ListAsync(Guid resourceId, Guid? organizationId, (DateTimeOffset At, Guid Id)? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(
+            SelectBatchesOfResource,
+            new { ResourceId = resourceId, OrganizationId = organizationId, BeforeAt = before?.At, BeforeId = before?.Id, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToBatch()).ToList();
+    }
+
+    public async Task<IReadOnlyList<RowRejection>> RejectionsAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RejectionRow>(new CommandDefinition(SelectRejections, new { BatchId = batchId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new RowRejection(r.Row, r.Field, r.Code, r.Reason, r.Raw)).ToList();
+    }
+
+    public async Task<IReadOnlyList<RowFinding>> FindingsAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FindingRow>(new CommandDefinition(SelectFindings, new { BatchId = batchId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new RowFinding(r.Row, r.Key, r.Field, r.Code, r.Reason)).ToList();
+    }
+
+    /// <summary>
+    /// Reads, checks and stores the rows of one upload. <paramref name="rows"/> is read once, as it streams;
+    /// <paramref name="digest"/> is asked after the last row. Answers the stored batch; when another request stored a
+    /// batch under the same Idempotency-Key meanwhile, that batch (<see cref="IngestResult.Replayed"/>), or a conflict
+    /// when its body differs.
+    /// </summary>
+    public async Task<Outcome<IngestResult>> IngestAsync(NewBatch batch, IEnumerable<CheckedRow> rows, Func<BodyDigest> digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(digest);
+        var id = Guid.CreateVersion7();
+        var startedAt = clock.GetUtcNow();
+        var rejections = new List<RowRejection>();
+        var findings = new List<RowFinding>();
+        long received = 0, rejected = 0, warnings = 0;
+        IReadOnlyList<Issue>? aborted = null;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
+        var importer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
+        importer.Timeout = Timeout.InfiniteTimeSpan;
+        // Reading and checking rows (CPU) runs on its own thread, ahead of the COPY (I/O), through a bounded queue:
+        // two cores work at once and memory stays bounded by the queue, whatever the size of the upload.
+        var queue = System.Threading.Channels.Channel.CreateBounded<List<CheckedRow>>(new System.Threading.Channels.BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var chunk = new List<CheckedRow>(ChunkRows);
+                    foreach (var row in rows)
+                    {
+                        chunk.Add(row);
+                        if (chunk.Count == ChunkRows)
+                        {
+                            await queue.Writer.WriteAsync(chunk, cancellationToken);
+                            chunk = new List<CheckedRow>(ChunkRows);
+                        }
+                    }
+
+                    await queue.Writer.WriteAsync(chunk, cancellationToken);
+                    queue.Writer.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    // Handed to the reader: an unreadable upload (IngestAbortedException) refuses the batch.
+                    queue.Writer.TryComplete(e);
+                }
+            },
+            cancellationToken);
+        try
+        {
+            await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                foreach (var row in chunk)
+                {
+                    received++;
+                    if (row.Rejected)
+                    {
+                        rejected++;
+                        foreach (var issue in row.Rejections)
+                        {
+                            Keep(rejections, new RowRejection(row.Row, issue.Field, issue.Code, issue.Reason, row.Raw));
+                        }
+
+                        continue;
+                    }
+
+                    warnings += row.Warnings.Count;
+                    foreach (var issue in row.Warnings)
+                    {
+                        Keep(findings, new RowFinding(row.Row, row.Key, issue.Field, issue.Code, issue.Reason));
+                    }
+
+                    // All or nothing: once a row is refused nothing will be stored, but every row is still read and checked.
+                    if (batch.Mode == BatchMode.Partial || rejected == 0)
+                    {
+                        await importer.StartRowAsync(cancellationToken);
+                        await importer.WriteAsync(row.Row, NpgsqlDbType.Bigint, cancellationToken);
+                        await importer.WriteAsync(row.Operation == RowOperation.Delete, NpgsqlDbType.Boolean, cancellationToken);
+                        await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken);
+                        if (row.Payload is null)
+                        {
+                            await importer.WriteNullAsync(cancellationToken);
+                        }
+                        else
+                        {
+                            await importer.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
+                        }
+                    }
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+        catch (IngestAbortedException e)
+        {
+            aborted = e.Issues;
+        }
+        finally
+        {
+            await importer.DisposeAsync();
+            queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
+            await producer;
+        }
+
+        if (aborted is null && received == 0)
+        {
+            aborted = [IngestIssues.Empty()];
+        }
+
+        if (aborted is not null)
+        {
+            rejections.Clear();
+            rejections.AddRange(aborted.Select(i => new RowRejection(0, i.Field, i.Code, i.Reason, null)));
+        }
+        else
+        {
+            var duplicates = (await connection.QueryAsync<DuplicateRow>(new CommandDefinition(SelectDuplicateKeys, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            var later = new List<long>();
+            foreach (var duplicate in duplicates)
+            {
+                // The first row of a key stands (partial mode stores it); every later one is refused.
+                foreach (var row in duplicate.Rows.Skip(1))
+                {
+                    later.Add(row);
+                    var issue = IngestIssues.DuplicateKey(duplicate.Key, duplicate.Rows[0]);
+                    Keep(rejections, new RowRejection(row, issue.Field, issue.Code, issue.Reason, null));
+                }
+            }
+
+            rejected += later.Count;
+            if (later.Count > 0 && batch.Mode == BatchMode.Partial)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(DeleteStagedRows, new { Rows = later.ToArray() }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        var body = digest();
+        var validatedAt = clock.GetUtcNow();
+        var refused = aborted is not null || (batch.Mode == BatchMode.AllOrNothing && rejected > 0);
+        var counts = new BatchCounts(received, refused ? 0 : received - rejected, rejected, 0, 0, 0, 0, warnings);
+        if (refused)
+        {
+            // Nothing of the rows is kept: the staging table goes with the transaction. The refusal itself is recorded.
+            await transaction.RollbackAsync(cancellationToken);
+            var stored = Stored(batch, id, BatchStatus.Rejected, counts, body, startedAt, validatedAt, clock.GetUtcNow());
+            await using var refusal = await connection.BeginTransactionAsync(cancellationToken);
+            return await FinishAsync(connection, refusal, batch.Actor, stored, body, rejections, [], cancellationToken);
+        }
+
+        var parameters = new { ResourceId = batch.ResourceId, BatchId = id, Now = validatedAt };
+        var staged = await connection.QuerySingleAsync<StagedRow>(new CommandDefinition(CountStaged, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(MoveSupersededToHistory, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var written = await connection.QuerySingleAsync<WrittenRow>(new CommandDefinition(UpsertRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var unchanged = staged.Upserts - written.Inserted - written.Updated + (staged.Deletes - deleted);
+        counts = counts with { Inserted = written.Inserted, Updated = written.Updated, Deleted = deleted, Unchanged = unchanged };
+        var committed = Stored(batch, id, BatchStatus.Committed, counts, body, startedAt, validatedAt, clock.GetUtcNow());
+        return await FinishAsync(connection, transaction, batch.Actor, committed, body, rejections, findings, cancellationToken);
+    }
+
+    private async Task<Outcome<IngestResult>> FinishAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, IngestBatch batch, BodyDigest body, List<RowRejection> rejections, List<RowFinding> findings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertBatch, new
+            {
+                batch.Id,
+                batch.ResourceId,
+                SchemaMajor = int.Parse(batch.SchemaVersion.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture),
+                SchemaMinor = int.Parse(batch.SchemaVersion.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture),
+                batch.OrganizationId,
+                batch.ActorKind,
+                batch.ActorId,
+                batch.ActorName,
+                batch.IdempotencyKey,
+                RequestHash = body.Hash,
+                Format = batch.Format.ToString(),
+                batch.Charset,
+                Mode = batch.Mode.ToString(),
+                Status = batch.Status.ToString(),
+                batch.Counts.Received,
+                batch.Counts.Accepted,
+                batch.Counts.Rejected,
+                batch.Counts.Inserted,
+                batch.Counts.Updated,
+                batch.Counts.Deleted,
+                batch.Counts.Unchanged,
+                batch.Counts.Warnings,
+                batch.Bytes,
+                batch.StartedAt,
+                batch.ValidatedAt,
+                batch.FinishedAt,
+            }, transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && batch.IdempotencyKey is not null)
+        {
+            // A concurrent request with the same Idempotency-Key finished first: this one's work is dropped.
+            await transaction.RollbackAsync(cancellationToken);
+            return await ReplayAsync(batch.ActorId, batch.ResourceId, batch.IdempotencyKey, body.Hash, cancellationToken);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new
+        {
+            BatchId = batch.Id,
+            Ordinals = Enumerable.Range(1, rejections.Count).ToArray(),
+            Rows = rejections.Select(r => r.Row).ToArray(),
+            Fields = rejections.Select(r => r.Field).ToArray(),
+            Codes = rejections.Select(r => r.Code).ToArray(),
+            Reasons = rejections.Select(r => r.Reason).ToArray(),
+            Raws = rejections.Select(r => r.Raw).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertFindings, new
+        {
+            BatchId = batch.Id,
+            Ordinals = Enumerable.Range(1, findings.Count).ToArray(),
+            Rows = findings.Select(r => r.Row).ToArray(),
+            Keys = findings.Select(r => r.Key).ToArray(),
+            Fields = findings.Select(r => r.Field).ToArray(),
+            Codes = findings.Select(r => r.Code).ToArray(),
+            Reasons = findings.Select(r => r.Reason).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+
+        // Counts only: the rows' values may be personal data and never enter the audit trail.
+        var snapshot = new { batch.Status, batch.Mode, batch.Format, batch.Counts, schemaVersion = batch.SchemaVersion };
+        await AdminAuditWriter.AppendAsync(connection, transaction, actor, new AdminChange("batch.ingest", TargetType, batch.Id.ToString(), batch.ResourceCode, null, snapshot), batch.FinishedAt, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new IngestResult(batch, rejections, false);
+    }
+
+    /// <summary>The stored answer of an earlier upload with this key: the same body replays it, another body conflicts.</summary>
+    public async Task<Outcome<IngestResult>> ReplayAsync(Guid actorId, Guid resourceId, string key, byte[] hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (await FindByIdempotencyKeyAsync(actorId, resourceId, key, cancellationToken) is not { } found)
+        {
+            return Failure.NotFound("The batch");
+        }
+
+        if (!found.RequestHash.AsSpan().SequenceEqual(hash))
+        {
+            return Failure.Conflict(
+                "This Idempotency-Key was used for a different upload.",
+                new Issue("Idempotency-Key", "idempotency.reused", $"'{key}' was used by batch {found.Batch.Id} for a different body or different parameters; use a new key", [key, found.Batch.Id]));
+        }
+
+        return new IngestResult(found.Batch, await RejectionsAsync(found.Batch.Id, cancellationToken), true);
+    }
+
+    private static IngestBatch Stored(NewBatch batch, Guid id, BatchStatus status, BatchCounts counts, BodyDigest body, DateTimeOffset startedAt, DateTimeOffset validatedAt, DateTimeOffset finishedAt) => new(
+        id, batch.ResourceId, batch.ResourceCode, batch.SchemaVersion.ToString(), batch.OrganizationId,
+        batch.Actor.Kind == ActorKind.ApiClient ? "ApiClient" : "User", batch.ActorId, batch.Actor.Name, batch.IdempotencyKey,
+        batch.Format, batch.Charset, batch.Mode, status, counts, body.Bytes, startedAt, validatedAt, finishedAt);
+
+    private static void Keep<T>(List<T> list, T item)
+    {
+        if (list.Count < MaxIssuesKept)
+        {
+            list.Add(item);
+        }
+    }
+
+    private sealed class DuplicateRow
+    {
+        public string Key { get; init; } = "";
+
+        public long[] Rows { get; init; } = [];
+    }
+
+    private sealed class StagedRow
+    {
+        public long Upserts { get; init; }
+
+        public long Deletes { get; init; }
+    }
+
+    private sealed class WrittenRow
+    {
+        public long Inserted { get; init; }
+
+        public long Updated { get; init; }
+    }
+
+    private sealed class RejectionRow
+    {
+        public long Row { get; init; }
+
+        public string Field { get; init; } = "";
+
+        public string Code { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+
+        public string? Raw { get; init; }
+    }
+
+    private sealed class FindingRow
+    {
+        public long Row { get; init; }
+
+        public string Key { get; init; } = "";
+
+        public string Field { get; init; } = "";
+
+        public string Code { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+    }
+
+    private sealed class BatchRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid ResourceId { get; init; }
+
+        public string ResourceCode { get; init; } = "";
+
+        public int SchemaMajor { get; init; }
+
+        public int SchemaMinor { get; init; }
+
+        public Guid OrganizationId { get; init; }
+
+        public string ActorKind { get; init; } = "";
+
+        public Guid ActorId { get; init; }
+
+        public string ActorName { get; init; } = "";
+
+        public string? IdempotencyKey { get; init; }
+
+        public byte[] RequestHash { get; init; } = [];
+
+        public string Format { get; init; } = "";
+
+        public string Charset { get; init; } = "";
+
+        public string Mode { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public long Received { get; init; }
+
+        public long Accepted { get; init; }
+
+        public long Rejected { get; init; }
+
+        public long Inserted { get; init; }
+
+        public long Updated { get; init; }
+
+        public long Deleted { get; init; }
+
+        public long Unchanged { get; init; }
+
+        public long Warnings { get; init; }
+
+        public long Bytes { get; init; }
+
+        public DateTimeOffset StartedAt { get; init; }
+
+        public DateTimeOffset ValidatedAt { get; init; }
+
+        public DateTimeOffset FinishedAt { get; init; }
+
+
+        public IngestBatch ToBatch() => new(
+            Id, ResourceId, ResourceCode, $"{SchemaMajor}.{SchemaMinor}", OrganizationId, ActorKind, ActorId, ActorName, IdempotencyKey,
+            Enum.Parse<BatchFormat>(Format), Charset, Enum.Parse<BatchMode>(Mode), Enum.Parse<BatchStatus>(Status),
+            new BatchCounts(Received, Accepted, Rejected, Inserted, Updated, Deleted, Unchanged, Warnings), Bytes, StartedAt, ValidatedAt, FinishedAt);
+    }
+}
