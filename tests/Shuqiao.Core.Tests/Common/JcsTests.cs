@@ -102,4 +102,23 @@ public sealed class JcsTests
         Assert.Equal("""{"capital":1000000,"ratio":0.5,"持证主体":"示范市某某有限公司"}""", Jcs.CanonicalizeToString(built));
         Assert.Equal(Jcs.CanonicalizeToString(built), Jcs.CanonicalizeToString(built.ToJsonString()));
     }
+
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(1.0, "1")]
+    [InlineData(-1.5, "-1.5")]
+    [InlineData(1e20, "100000000000000000000")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(0.000001, "0.000001")]
+    [InlineData(1e-7, "1e-7")]
+    [InlineData(5e-324, "5e-324")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
+    [InlineData(9007199254740992.0, "9007199254740992")]
+    [InlineData(295147905179352830000.0, "295147905179352830000")]
+    [InlineData(123.456, "123.456")]
+    public void Numbers_are_written_as_ecmascript_does(double value, string expected) =>
+        Assert.Equal(expected, Jcs.FormatNumber(value));
+
+    [Fact]
+    public void Negative_zero_is_written_as_zero() => Assert.Equal("0", Jcs.FormatNumber(-0.0));
 }
