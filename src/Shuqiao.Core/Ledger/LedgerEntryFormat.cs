@@ -49,6 +49,29 @@ public static class LedgerEntryFormat
         return Jcs.Canonicalize(entry);
     }
 
+    public const string LicenceVerificationType = "licence-verification";
+
+    /// <summary>
+    /// A verification of one of this node's licences (在线核验): which licence, through which channel, with which
+    /// outcome. Who verified is left out — a clerk's name is personal data; the audit table keeps it for the holder.
+    /// </summary>
+    public static byte[] LicenceVerification(Guid eventId, DateTimeOffset time, Guid licenceId, string channel, bool verified, string? failureCode)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var entry = new JsonObject
+        {
+            ["v"] = Version,
+            ["type"] = LicenceVerificationType,
+            ["event"] = eventId.ToString(),
+            ["time"] = FormatTime(time),
+            ["licence"] = licenceId.ToString(),
+            ["channel"] = channel,
+            ["verified"] = verified,
+            ["failure"] = failureCode,
+        };
+        return Jcs.Canonicalize(entry);
+    }
+
     /// <summary>Lowercase hex SHA-256 of the RFC 8785 form of a JSON snapshot; null for no snapshot.</summary>
     public static string? SnapshotHash(string? json) =>
         json is null ? null : Convert.ToHexStringLower(SHA256.HashData(Jcs.CanonicalizeJson(json)));

@@ -1,4 +1,6 @@
 using Dapper;
+using Shuqiao.Core.Ledger;
+using Shuqiao.Storage.Ledger;
 using Npgsql;
 
 namespace Shuqiao.Storage.Credentials;
@@ -21,7 +23,10 @@ public sealed record VerificationRecord(
     bool Verified,
     string? FailureCode);
 
-/// <summary>Append-only records of verifications of this node's licences; the holder reads them in the portal.</summary>
+/// <summary>
+/// Append-only records of verifications of this node's licences; the holder reads them in the portal. Each record is
+/// also a ledger entry, committed with it.
+/// </summary>
 public sealed class VerificationRecordStore(NpgsqlDataSource dataSource)
 {
     private const string Insert = """
@@ -47,18 +52,24 @@ public sealed class VerificationRecordStore(NpgsqlDataSource dataSource)
             return false;
         }
 
+        var id = Guid.CreateVersion7(record.Time);
+        var channel = record.Channel.ToString().ToLowerInvariant();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, new
         {
             record.LicenceId,
             record.Time,
-            Id = Guid.CreateVersion7(record.Time),
-            Channel = record.Channel.ToString().ToLowerInvariant(),
+            Id = id,
+            Channel = channel,
             record.VerifierKind,
             record.VerifierName,
             record.VerifierOrganization,
             record.Verified,
             record.FailureCode,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
+        var entry = LedgerEntryFormat.LicenceVerification(id, record.Time, record.LicenceId, channel, record.Verified, record.FailureCode);
+        await LedgerAppender.AppendInTransactionAsync(connection, transaction, [new LedgerItem(entry, id)], record.Time, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

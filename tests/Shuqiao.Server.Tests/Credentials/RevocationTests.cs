@@ -94,4 +94,33 @@ public sealed class RevocationTests(ServerFactory server) : IClassFixture<Server
         Assert.True(records[1]!["verified"]!.GetValue<bool>());
         Assert.All(records, r => Assert.Equal("Anonymous", r!["verifierKind"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Every_verification_is_also_a_ledger_entry_without_the_verifiers_name()
+    {
+        var fixture = await LicenceFixture.CreateAsync(server);
+        var licence = await fixture.IssueAsync();
+        var credentialJson = await fixture.CredentialAsync(licence);
+        await fixture.VerifyAsync(credentialJson);
+        await fixture.Steward.PostAsJsonAsync($"/api/v1/licences/{licence["id"]}/revoke", new { reason = "吊销" });
+        await fixture.VerifyAsync(credentialJson);
+
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        var verificationIds = (await Dapper.SqlMapper.QueryAsync<Guid>(connection,
+            "select id from licence_verifications where licence_id = @Id order by time", new { Id = Guid.Parse(licence["id"]!.GetValue<string>()) })).ToList();
+        Assert.Equal(2, verificationIds.Count);
+        foreach (var id in verificationIds)
+        {
+            var bytes = await Dapper.SqlMapper.QuerySingleAsync<byte[]>(connection, "select entry from ledger_entries where event_id = @id", new { id });
+            var entry = JsonNode.Parse(bytes)!;
+            Assert.Equal(Shuqiao.Core.Ledger.LedgerEntryFormat.LicenceVerificationType, entry["type"]!.GetValue<string>());
+            Assert.Equal(licence["id"]!.GetValue<string>(), entry["licence"]!.GetValue<string>());
+            Assert.Equal(bytes, Shuqiao.Core.Common.Jcs.CanonicalizeJson(System.Text.Encoding.UTF8.GetString(bytes))); // canonical JSON
+            Assert.Null(entry["verifier"]);
+        }
+
+        var last = JsonNode.Parse(await Dapper.SqlMapper.QuerySingleAsync<byte[]>(connection, "select entry from ledger_entries where event_id = @id", new { id = verificationIds[1] }))!;
+        Assert.False(last["verified"]!.GetValue<bool>());
+        Assert.Equal("status.revoked", last["failure"]!.GetValue<string>());
+    }
 }
