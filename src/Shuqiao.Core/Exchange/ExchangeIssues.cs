@@ -59,7 +59,7 @@ public static class ExchangeIssues
     public static Issue QueryUnknownProperty(string name) =>
         Issue(name, "query.unknownProperty", $"is not a query property; use fields, filter, sort, pageSize, cursor", name);
 
-    public static Issue FieldsList(string path) => Issue(path, "query.fields", "must be an array of field names");
+    public static Issue FieldsList(string path) => Issue(path, "query.fields", "must be a non-empty array of field names (leave fields out for every granted field)");
 
     public static Issue FieldRepeated(string path, string name) => Issue(path, "query.fieldRepeated", $"names '{name}' twice", name);
 

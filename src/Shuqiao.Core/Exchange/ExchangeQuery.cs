@@ -106,6 +106,7 @@ public sealed record ExchangeQuery(IReadOnlyList<string>? Fields, RowPredicate? 
         return issues.Count > 0 ? Failure.Invalid(issues) : new ExchangeQuery(selected, filter, sort, pageSize, cursor);
     }
 
+    // An empty list is refused rather than read as "every field": leave fields out for that.
     private static List<string>? Names(JsonElement value, HashSet<string> known, List<Issue> issues)
     {
         if (value.ValueKind != JsonValueKind.Array)
@@ -115,6 +116,12 @@ public sealed record ExchangeQuery(IReadOnlyList<string>? Fields, RowPredicate? 
         }
 
         var names = new List<string>();
+        if (value.GetArrayLength() == 0)
+        {
+            issues.Add(ExchangeIssues.FieldsList("fields"));
+            return null;
+        }
+
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {

@@ -51,12 +51,12 @@ public static class RowFilterJson
         return issues.Count > before ? null : predicate;
     }
 
-    /// <summary>The filter as compact JSON, in the form <see cref="Read(JsonElement, IReadOnlyList{ResourceField}, ValueParsingOptions, string)"/> reads.</summary>
+    /// <summary>The filter as compact JSON (Chinese text unescaped), in the form <see cref="Read(JsonElement, IReadOnlyList{ResourceField}, ValueParsingOptions, string)"/> reads.</summary>
     public static string Write(RowPredicate predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(writer, predicate);
         }
