@@ -16,7 +16,8 @@ public sealed record GatewayCaller(Guid ClientId, Guid OrganizationId, string? P
 /// </summary>
 /// <remarks>
 /// Checks, in order, each a <see cref="DenialReason"/>: the grant (exists for this client and resource, status,
-/// validity), the resource (published), purpose, mode, quota; then the query: fields granted, filter fields granted
+/// validity), the resource (published), purpose, mode, quota; then the query: fields granted (核心 fields only under a
+/// grant the data authority approved), filter fields granted
 /// and not masked (eq/in on a key field excepted: looking a record up by its key reveals only what the consumer
 /// already has), sort fields granted and not masked, page size. Masking per field is
 /// <see cref="MaskingPolicy.Effective"/> with the grant's overrides.
@@ -47,7 +48,7 @@ public static class ExchangeGateway
 
         var granted = Granted(grant, resource);
         var fields = new List<PlannedField>();
-        var wanted = query.Fields ?? granted.Keys.ToList();
+        var wanted = query.Fields ?? resource.Fields.Where(f => granted.ContainsKey(f.Name)).Select(f => f.Name).ToList();
         for (var i = 0; i < wanted.Count; i++)
         {
             if (!granted.TryGetValue(wanted[i], out var planned))
@@ -226,12 +227,18 @@ public static class ExchangeGateway
         return grant.DailyQuota is { } quota && caller.UsedToday >= quota ? Denial.Of(DenialReason.QuotaExceeded) : null;
     }
 
-    // The granted fields still in the schema, in schema order, with their effective masking.
+    // The granted fields still in the schema, with their effective masking. A 核心 field counts only when the data
+    // authority approved the grant: the catalog may have reclassified it after the approval.
     private static Dictionary<string, PlannedField> Granted(Grant grant, DataResource resource)
     {
         var granted = new Dictionary<string, PlannedField>(StringComparer.Ordinal);
         foreach (var field in resource.Fields.Where(f => grant.Fields.Contains(f.Name, StringComparer.Ordinal)))
         {
+            if (field.Classification == DataClassification.Core && !grant.AuthorityApproved)
+            {
+                continue;
+            }
+
             granted[field.Name] = new PlannedField(field, MaskingPolicy.Effective(field, grant.MaskingOverrides));
         }
 

@@ -21,6 +21,8 @@ public enum GrantStatus
 /// fields, the row scope (ANDed with every query), the masking overrides the approver confirmed, the purpose the
 /// consumer must state, validity, daily quota (requests per day in the node's calendar, null for none) and mode.
 /// <see cref="ConsumerClientId"/> null means any API client of the consumer organization.
+/// <see cref="AuthorityApproved"/> records whether the data authority took part in the approval; the gateway serves a
+/// 核心 field only then, so a field reclassified as 核心 after the grant stops being served until it is re-approved.
 /// </summary>
 public sealed record Grant(
     Guid Id,
@@ -37,6 +39,7 @@ public sealed record Grant(
     DateTimeOffset ValidTo,
     int? DailyQuota,
     GrantMode Mode,
+    bool AuthorityApproved,  // the data authority approved or co-approved: only then may 核心 fields be served
     GrantStatus Status,
     string? StatusReason,
     DateTimeOffset CreatedAt,
@@ -55,7 +58,8 @@ public sealed record Grant(
         return new Grant(
             id, request.Id, request.ResourceId, request.ProviderId, request.RequesterOrganizationId, request.RequesterClientId,
             terms.Fields, terms.RowScope, request.MaskingOverrides, request.Purpose, terms.ValidFrom, terms.ValidTo, terms.DailyQuota,
-            terms.Mode, GrantStatus.Active, null, now, now, 1);
+            terms.Mode, request.CoApproval is not null || request.Approval?.Capacity == ReviewerCapacity.DataAuthority,
+            GrantStatus.Active, null, now, now, 1);
     }
 
     /// <summary>The status at <paramref name="now"/>: an Active or Suspended grant past its end is Expired even before the expiry job records it.</summary>

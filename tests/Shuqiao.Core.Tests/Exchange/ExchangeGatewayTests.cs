@@ -142,6 +142,21 @@ public class ExchangeGatewayTests
     }
 
     [Fact]
+    public void Core_fields_are_served_only_under_a_grant_the_data_authority_approved()
+    {
+        var pending = Ok(Submitted(Application(Terms("idNumber", "criminalRecord"))).Approve(Provider, ApprovalDecision.AsRequested, Population, Deadlines, Now));
+        var grant = Grant.FromApproved(Guid.NewGuid(), Ok(pending.CoApprove(Authority, null, Now)), Now);
+        Assert.True(grant.AuthorityApproved);
+        Assert.Equal("idNumber*,criminalRecord*", Fields(ExchangeGateway.Decide(grant, Population, Callers["ok"], ExchangeQuery.All).Plan!));
+
+        // The catalog reclassifies gender as 核心 after a provider-only approval: it is no longer served.
+        Assert.False(Base.AuthorityApproved);
+        var reclassified = Resource(fields: [.. PopulationFields.Select(f => f.Name == "gender" ? f with { Classification = DataClassification.Core } : f)]);
+        Assert.Equal("idNumber*,name*,birthDate*,district", Fields(ExchangeGateway.Decide(Base, reclassified, Callers["ok"], ExchangeQuery.All).Plan!));
+        Assert.Equal(DenialReason.FieldNotGranted, ExchangeGateway.Decide(Base, reclassified, Callers["ok"], ExchangeQuery.All with { Fields = ["gender"] }).Denial!.Reason);
+    }
+
+    [Fact]
     public void A_retired_resource_is_no_longer_served() =>
         Assert.Equal(DenialReason.ResourceUnavailable, ExchangeGateway.Decide(Base, Resource(status: ResourceStatus.Retired), Callers["ok"], ExchangeQuery.All).Denial!.Reason);
 
@@ -166,6 +181,8 @@ public class ExchangeGatewayTests
         var plan = ExchangeGateway.Decide(Base, Population, Callers["ok"], ExchangeQuery.All).Plan!;
         Assert.Equal(["idNumber", "name", "birthDate"], plan.MaskedFields);
     }
+
+    private static string Fields(QueryPlan plan) => string.Join(',', plan.Fields.Select(f => f.Name + (f.Masked ? "*" : "")));
 
     private static string Project(Grant grant, ExchangeQuery query, string stored)
     {
