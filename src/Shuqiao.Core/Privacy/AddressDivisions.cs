@@ -14,7 +14,8 @@ public readonly record struct AddressDivision(RegionLevel Level, int End);
 /// Rules: a division's name has at least one character before its suffix; of two suffixes ending at one place the
 /// longer wins (自治区 over 区, 地区 over 区); 市 is a city unless a city came before it (then a 县级市), and the four
 /// municipalities (北京市, 天津市, 上海市, 重庆市) are province-level; a division not deeper than the previous one ends
-/// the parse. Addresses need not start with a province: 示范市鼓楼区东街街道 is a city, a county and a town.
+/// the parse, and so does a division name followed by a road word (路, 街, 巷, 弄, 道: 东乡路 is a road).
+/// Addresses need not start with a province: 示范市鼓楼区东街街道 is a city, a county and a town.
 /// </remarks>
 public static class AddressDivisions
 {
@@ -71,7 +72,7 @@ public static class AddressDivisions
                 }
             }
 
-            if (bestLevel is not { } found || (previous is { } before && found <= before))
+            if (bestLevel is not { } found || (previous is { } before && found <= before) || NamesARoad(address, bestEnd))
             {
                 break;
             }
@@ -83,6 +84,10 @@ public static class AddressDivisions
 
         return divisions;
     }
+
+    // 东乡路, 镇海路: a place name followed by a road word is a road, not a division.
+    private static bool NamesARoad(string address, int end) =>
+        end < address.Length && address[end] is '路' or '街' or '巷' or '弄' or '道';
 
     private static RegionLevel CityLevel(string name, RegionLevel? previous)
     {
