@@ -1,5 +1,7 @@
 using Shuqiao.Core.Identity;
+using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Platform;
 using Shuqiao.Storage.Ingestion;
 
 namespace Shuqiao.Server.Ingestion;
@@ -14,6 +16,8 @@ public static class IngestionSetup
             .AddPolicy(IngestionPolicies.ConsoleLoaders, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireRole(Roles.PlatformAdmin, Roles.DataSteward));
         services.AddSingleton<IngestStore>();
         services.AddScoped<IngestionService>();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IStartupTask, IngestionDemoData>();
         return services;
     }
 
