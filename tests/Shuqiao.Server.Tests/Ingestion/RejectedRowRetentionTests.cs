@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shuqiao.Server.Ingestion;
 using Shuqiao.Storage.Ingestion;
+using Shuqiao.Server.Tests.Organizations;
 using Shuqiao.Testing;
 using static Shuqiao.Server.Tests.Ingestion.IngestionRequests;
 
@@ -61,6 +62,12 @@ public sealed class RejectedRowRetentionTests(RetentionServer server) : IClassFi
         var text = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync());
         Assert.Contains(RejectionCsv.RemovedByRetention, text, StringComparison.Ordinal);
         Assert.DoesNotContain("张三丰", text, StringComparison.Ordinal);
+
+        var steward = await server.CreateUserAsync(org, "rt-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Core.Identity.Roles.DataSteward);
+        var browser = await ConsoleBrowser.SignInAsync(server, steward.Login, ServerFactory.TestPassword);
+        Assert.Contains("这些行的原始内容已删除", await browser.GetStringAsync($"/console/batches/{old}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("这些行的原始内容已删除", await browser.GetStringAsync($"/console/batches/{recent}"), StringComparison.Ordinal);
+        Assert.Contains(RejectionCsv.RemovedByRetention, await browser.GetStringAsync($"/console/batches/{old}?handler=csv"), StringComparison.Ordinal);
 
         // One audit event per purge that removed something: counts only, never the rows.
         var purges = (await connection.QueryAsync<string>(Purges)).ToList();
