@@ -401,7 +401,7 @@ public sealed class DemoRecordSets
             yield return
             [
                 string.Create(CultureInfo.InvariantCulture, $"{district.RegionCode}{major}{minor}{i + 1:D6}"), major, name, $"{random.Pick(district.Streets)}{random.Pick(DemoRegion.Roads)}{name}",
-                random.Chance(0.05) ? null : department, Number(118.05m + random.Next(400_000) / 1_000_000m), Number(26.45m + random.Next(300_000) / 1_000_000m), condition,
+                random.Chance(0.05) ? null : department, Coordinate(118.05m + random.Next(400_000) / 1_000_000m), Coordinate(26.45m + random.Next(300_000) / 1_000_000m), condition,
                 Moment(AsOf.AddDays(-random.Next(7)), random),
             ];
         }
@@ -468,9 +468,10 @@ public sealed class DemoRecordSets
     {
         var random = DemoRandom.For(MedicalCode);
         string[] hospitals = ["示范市第一人民医院", "示范市妇幼保健院", "示范市中医院", "示范市鼓楼区人民医院", "示范市江滨区人民医院", "示范市新港区人民医院", "青山县人民医院", "示范市第二人民医院"];
+        int[] hospitalDistricts = [0, 1, 2, 0, 1, 2, 3, 1];
         for (var i = 0; i < _medical; i++)
         {
-            var district = DemoRegion.Districts[i % DemoRegion.Districts.Count];
+            var district = DemoRegion.Districts[i < hospitals.Length ? hospitalDistricts[i] : i % DemoRegion.Districts.Count];
             string name, category, grade;
             int? beds;
             if (i < hospitals.Length)
@@ -523,6 +524,8 @@ public sealed class DemoRecordSets
         date.ToDateTime(new TimeOnly(random.Next(7, 22), random.Next(60), random.Next(60))).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string Coordinate(decimal degrees) => degrees.ToString("0.000000", CultureInfo.InvariantCulture);
 
     private static DateOnly Earlier(DateOnly a, DateOnly b) => a < b ? a : b;
 
