@@ -102,7 +102,7 @@ public static class IngestionEndpoints
             return Problems.NotFound("The batch");
         }
 
-        return TypedResults.Ok(BatchResponse.Of(batch, await service.RejectionsAsync(batch, cancellationToken)));
+        return TypedResults.Ok(BatchResponse.Of(batch, await service.RejectionsAsync(batch, cancellationToken), await service.RawRowsRemovedAsync(batch, cancellationToken)));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RejectionsCsv(Guid id, HttpContext context, IngestionService service, CancellationToken cancellationToken)
@@ -112,7 +112,7 @@ public static class IngestionEndpoints
             return Problems.NotFound("The batch");
         }
 
-        var csv = RejectionCsv.Write(await service.RejectionsAsync(batch, cancellationToken));
+        var csv = RejectionCsv.Write(await service.RejectionsAsync(batch, cancellationToken), await service.RawRowsRemovedAsync(batch, cancellationToken));
         return TypedResults.File(csv, "text/csv; charset=utf-8", $"batch-{batch.Id}-rejections.csv");
     }
 
@@ -167,13 +167,17 @@ public static class IngestionEndpoints
 /// <summary>The rejected rows of a batch as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese right).</summary>
 public static class RejectionCsv
 {
-    public static byte[] Write(IReadOnlyList<RowRejection> rejections)
+    /// <summary>What the <c>raw</c> column says of a row whose text retention removed.</summary>
+    public const string RemovedByRetention = "removed by retention (原始内容已按保留期限删除)";
+
+    /// <param name="rawRowsRemoved">Retention removed the rows as sent: each row's raw cell says so instead of being blank.</param>
+    public static byte[] Write(IReadOnlyList<RowRejection> rejections, bool rawRowsRemoved = false)
     {
         ArgumentNullException.ThrowIfNull(rejections);
         var text = new StringBuilder("row,field,code,reason,raw\r\n");
         foreach (var r in rejections)
         {
-            text.Append(CsvRecords.Join([r.Row.ToString(CultureInfo.InvariantCulture), r.Field, r.Code, r.Reason, r.Raw ?? ""])).Append("\r\n");
+            text.Append(CsvRecords.Join([r.Row.ToString(CultureInfo.InvariantCulture), r.Field, r.Code, r.Reason, r.Raw ?? (rawRowsRemoved && r.Row > 0 ? RemovedByRetention : "")])).Append("\r\n");
         }
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];

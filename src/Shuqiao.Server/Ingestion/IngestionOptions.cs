@@ -10,4 +10,15 @@ public sealed class IngestionOptions
     /// <summary>Largest upload accepted, in bytes (default 1 GiB); a larger body refuses the batch (413). Bodies stream: this is not memory.</summary>
     [Range(1, long.MaxValue)]
     public long MaxBatchBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// How long the raw text of rejected rows (the row as sent, which may hold personal data) is kept after its batch
+    /// finished (default 30 days); then it is removed and row number, field, code and reason stay.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan RejectedRowRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention job looks for rejected rows to clear (default hourly).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -27,15 +27,17 @@ public sealed record BatchResponse(
     IReadOnlyList<RejectionResponse>? Rejections,
     bool RejectionsTruncated,
     string Self,
-    string RejectionsCsv)
+    string RejectionsCsv,
+    bool RawRowsRemoved)
 {
     /// <summary>Rejections listed in an answer; all of them (up to the stored limit) are in the CSV download.</summary>
     public const int MaxListed = 1000;
 
-    public static BatchResponse Of(IngestBatch b, IReadOnlyList<RowRejection>? rejections) => new(
+    /// <param name="rawRowsRemoved">Retention removed the rejected rows as sent: the CSV download has reasons only.</param>
+    public static BatchResponse Of(IngestBatch b, IReadOnlyList<RowRejection>? rejections, bool rawRowsRemoved = false) => new(
         b.Id, b.ResourceCode, b.SchemaVersion, b.Status.ToString(), b.Mode == BatchMode.Partial ? "partial" : "all", b.Format.ToString(), b.Charset,
         b.IdempotencyKey, b.Counts, b.Bytes, b.StartedAt, b.ValidatedAt, b.FinishedAt, Math.Round((b.FinishedAt - b.StartedAt).TotalSeconds, 3),
         rejections?.Take(MaxListed).Select(RejectionResponse.Of).ToList(),
         rejections is not null && (rejections.Count > MaxListed || rejections.Count < Math.Min(b.Counts.Rejected, Storage.Ingestion.IngestStore.MaxIssuesKept)),
-        $"/api/v1/batches/{b.Id}", $"/api/v1/batches/{b.Id}/rejections.csv");
+        $"/api/v1/batches/{b.Id}", $"/api/v1/batches/{b.Id}/rejections.csv", rawRowsRemoved);
 }

@@ -24,10 +24,14 @@ public sealed record Upload(string Code, string? ContentType, string? Mode, stri
 public sealed class IngestionService(
     CatalogService catalog,
     IngestStore store,
+    RejectedRowRetentionStore retention,
     IOptions<IngestionOptions> options,
     ILogger<IngestionService> logger)
 {
     public long MaxBatchBytes => options.Value.MaxBatchBytes;
+
+    /// <summary>How long the raw text of rejected rows is kept (<c>Shuqiao:Ingestion:RejectedRowRetention</c>).</summary>
+    public TimeSpan RejectedRowRetention => options.Value.RejectedRowRetention;
 
     public async Task<Outcome<IngestResult>> UploadAsync(Upload upload, ClaimsPrincipal principal, Actor actor, CancellationToken cancellationToken)
     {
@@ -92,6 +96,13 @@ public sealed class IngestionService(
 
     public Task<IReadOnlyList<RowRejection>> RejectionsAsync(IngestBatch batch, CancellationToken cancellationToken) =>
         store.RejectionsAsync(batch.Id, cancellationToken);
+
+    /// <summary>Whether retention has removed the raw text of the batch's rejected rows (<see cref="RejectedRowRetention"/>).</summary>
+    public async Task<bool> RawRowsRemovedAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Counts.Rejected > 0 && await retention.HorizonAsync(cancellationToken) is { } before && batch.FinishedAt < before;
+    }
 
     /// <summary>Batches of a resource, newest first: all of them for PlatformAdmin, the provider organization's own for its clients and stewards.</summary>
     public async Task<Outcome<(DataResource Resource, IReadOnlyList<IngestBatch> Batches)>> HistoryAsync(

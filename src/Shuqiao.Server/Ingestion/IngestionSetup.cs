@@ -1,5 +1,7 @@
 using Shuqiao.Core.Identity;
+using Shuqiao.Server.Demo;
 using Shuqiao.Server.Identity;
+using Shuqiao.Server.Platform;
 using Shuqiao.Storage.Ingestion;
 
 namespace Shuqiao.Server.Ingestion;
@@ -13,7 +15,12 @@ public static class IngestionSetup
         services.AddAuthorizationBuilder().AddPolicy(IngestionPolicies.Loaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward, Roles.ApiClient))
             .AddPolicy(IngestionPolicies.ConsoleLoaders, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireRole(Roles.PlatformAdmin, Roles.DataSteward));
         services.AddSingleton<IngestStore>();
+        services.AddSingleton<RejectedRowRetentionStore>();
+        services.AddSingleton<RejectedRowRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RejectedRowRetention>());
         services.AddScoped<IngestionService>();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IStartupTask, IngestionDemoData>();
         return services;
     }
 

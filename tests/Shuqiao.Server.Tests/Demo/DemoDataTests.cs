@@ -22,6 +22,7 @@ public class DemoServerFactory : ServerFactory
         ["Shuqiao:Mode"] = "Demo",
         ["Shuqiao:DemoCredentialsPath"] = CredentialsPath,
         ["Shuqiao:PublicBaseUrl"] = "http://127.0.0.1:5080",
+        ["Shuqiao:Demo:RecordScale"] = "0.01", // about 3,500 demo records instead of 350,000
     };
 }
 

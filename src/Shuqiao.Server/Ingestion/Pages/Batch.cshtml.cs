@@ -13,6 +13,11 @@ public sealed class BatchModel(IngestionService ingestion) : PageModel
 
     public IReadOnlyList<RowRejection> Rejections { get; private set; } = [];
 
+    /// <summary>Retention removed the rows as sent (the reasons stay).</summary>
+    public bool RawRowsRemoved { get; private set; }
+
+    public int RetentionDays => (int)Math.Ceiling(ingestion.RejectedRowRetention.TotalDays);
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await ingestion.BatchAsync(id, User, cancellationToken) is not { } batch)
@@ -22,6 +27,7 @@ public sealed class BatchModel(IngestionService ingestion) : PageModel
 
         Batch = batch;
         Rejections = await ingestion.RejectionsAsync(batch, cancellationToken);
+        RawRowsRemoved = await ingestion.RawRowsRemovedAsync(batch, cancellationToken);
         return Page();
     }
 
@@ -32,6 +38,6 @@ public sealed class BatchModel(IngestionService ingestion) : PageModel
             return NotFound();
         }
 
-        return File(RejectionCsv.Write(await ingestion.RejectionsAsync(batch, cancellationToken)), "text/csv; charset=utf-8", $"batch-{batch.Id}-rejections.csv");
+        return File(RejectionCsv.Write(await ingestion.RejectionsAsync(batch, cancellationToken), await ingestion.RawRowsRemovedAsync(batch, cancellationToken)), "text/csv; charset=utf-8", $"batch-{batch.Id}-rejections.csv");
     }
 }
