@@ -25,6 +25,7 @@ public sealed class IngestionService(
     CatalogService catalog,
     IngestStore store,
     IOptions<IngestionOptions> options,
+    Quality.QualityBacklog quality,
     ILogger<IngestionService> logger)
 {
     public long MaxBatchBytes => options.Value.MaxBatchBytes;
@@ -81,6 +82,7 @@ public sealed class IngestionService(
         {
             var counts = result.Batch.Counts;
             IngestionLog.Batch(logger, result.Batch.Id, resource.Code.Value, result.Batch.Status, counts.Received, counts.Rejected, counts.Inserted, counts.Updated, counts.Deleted);
+            quality.BatchCommitted(result.Batch);
         }
 
         return outcome;
