@@ -17,9 +17,9 @@ public sealed record RecordTotals(long Records, DateTimeOffset? LastRecordUpdate
 public sealed class QualitySnapshot : IAsyncDisposable
 {
     private const string SelectTotals = """
-        select (select count(*) from records where resource_id = @ResourceId) as Records,
-               (select max(updated_at) from records where resource_id = @ResourceId) as LastRecordUpdate,
+        select count(*) as Records, max(updated_at) as LastRecordUpdate,
                (select max(finished_at) from ingest_batches where resource_id = @ResourceId and status = 'Committed') as LastCommittedBatch
+        from records where resource_id = @ResourceId
         """;
 
     // One scan: every record against every required field. ->> is null both for an absent property and a JSON null.
