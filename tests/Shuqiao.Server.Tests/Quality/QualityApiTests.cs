@@ -155,6 +155,10 @@ public sealed class QualityApiTests(QualityServer server) : IClassFixture<Qualit
         var rest = await GetJsonAsync(steward, $"/api/v1/resources/{slug}/quality/history?limit=2&cursor={history.GetProperty("nextCursor").GetString()}");
         Assert.Equal(100.0, Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("timeliness").GetDouble());
         Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
+
+        var metrics = await server.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("shuqiao_quality_runs_total{trigger=\"Manual\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("shuqiao_quality_run_duration", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
