@@ -6,6 +6,7 @@ using Shuqiao.Cli.Ledger;
 using Shuqiao.Cli.Ingestion;
 using Shuqiao.Cli.Operations;
 using Shuqiao.Cli.Organizations;
+using Shuqiao.Cli.Quality;
 
 namespace Shuqiao.Cli;
 
@@ -46,6 +47,7 @@ internal static class ShuqiaoCli
             CredentialSignCommand.CreateStatusList(cli),
         },
         IngestCommand.Create(cli),
+        QualityCommands.Create(cli),
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>

@@ -26,6 +26,7 @@ public sealed class IngestionService(
     IngestStore store,
     RejectedRowRetentionStore retention,
     IOptions<IngestionOptions> options,
+    Quality.QualityBacklog quality,
     ILogger<IngestionService> logger)
 {
     public long MaxBatchBytes => options.Value.MaxBatchBytes;
@@ -85,6 +86,7 @@ public sealed class IngestionService(
         {
             var counts = result.Batch.Counts;
             IngestionLog.Batch(logger, result.Batch.Id, resource.Code.Value, result.Batch.Status, counts.Received, counts.Rejected, counts.Inserted, counts.Updated, counts.Deleted);
+            quality.BatchCommitted(result.Batch);
         }
 
         return outcome;

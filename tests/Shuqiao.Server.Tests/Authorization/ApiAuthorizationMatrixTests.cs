@@ -117,6 +117,13 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/resources/{code}/batches"] = Who.ClientManagers | Who.ApiClient,
         ["GET /api/v1/batches/{id:guid}"] = Who.ClientManagers | Who.ApiClient,
         ["GET /api/v1/batches/{id:guid}/rejections.csv"] = Who.ClientManagers | Who.ApiClient,
+        // Quality (数据质量): scores are read by every caller who sees the resource (samples only by the provider,
+        // PlatformAdmin and Auditor, decided by the service); the provider's systems and stewards or a PlatformAdmin
+        // measure on demand (another organization: 404); the ranking is for the data authority.
+        ["GET /api/v1/resources/{code}/quality"] = Who.AnyCaller,
+        ["GET /api/v1/resources/{code}/quality/history"] = Who.AnyCaller,
+        ["POST /api/v1/resources/{code}/quality/runs"] = Who.ClientManagers | Who.ApiClient,
+        ["GET /api/v1/quality/ranking"] = Who.AuditReaders,
 
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,

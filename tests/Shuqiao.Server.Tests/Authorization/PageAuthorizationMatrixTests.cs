@@ -81,6 +81,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/catalog/{code}/edit"] = new(Who.ClientManagers),          // a DataSteward: its own organization's
         ["/console/catalog/{code}/upload"] = new(Who.ClientManagers),        // a DataSteward: its own organization's resources
         ["/console/batches/{id:guid}"] = new(Who.ClientManagers),            // a DataSteward: its own organization's batches
+        ["/console/catalog/{code}/quality"] = new(Who.AnyUser),              // samples only for the provider, PlatformAdmin, Auditor
+        ["/console/quality"] = new(Who.AuditReaders),                        // 部门数据质量排名: the data authority
     };
 
     [Fact]
@@ -237,6 +239,7 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/catalog/{code}/edit" => $"/console/catalog/{ResourceSlug}/edit",
             "/console/catalog/{code}/upload" => $"/console/catalog/{ResourceSlug}/upload",
             "/console/batches/{id:guid}" => $"/console/batches/{BatchId}",
+            "/console/catalog/{code}/quality" => $"/console/catalog/{ResourceSlug}/quality",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
             _ => route,
         };
