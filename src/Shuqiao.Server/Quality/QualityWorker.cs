@@ -16,6 +16,7 @@ public sealed class QualityBacklog
 {
     private readonly Channel<Guid> _channel;
     private readonly ConcurrentDictionary<Guid, Pending> _pending = new();
+    private readonly ConcurrentDictionary<Guid, byte> _measuring = new();
     private readonly QualityMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly ILogger<QualityBacklog> _logger;
@@ -54,7 +55,21 @@ public sealed class QualityBacklog
     }
 
     /// <summary>Takes the pending work of a resource; later batches queue it again.</summary>
-    internal Pending? Take(Guid resourceId) => _pending.TryRemove(resourceId, out var pending) ? pending : null;
+    internal Pending? Take(Guid resourceId)
+    {
+        if (!_pending.TryRemove(resourceId, out var pending))
+        {
+            return null;
+        }
+
+        _measuring[resourceId] = 0;
+        return pending;
+    }
+
+    internal void Measured(Guid resourceId) => _measuring.TryRemove(resourceId, out _);
+
+    /// <summary>Whether a measurement after a batch is queued or running on this instance (the console page waits for it).</summary>
+    public bool IsWaiting(Guid resourceId) => _pending.ContainsKey(resourceId) || _measuring.ContainsKey(resourceId);
 
     internal Pending? Peek(Guid resourceId) => _pending.GetValueOrDefault(resourceId);
 }
@@ -94,7 +109,14 @@ public sealed class QualityWorker(
 
                 if (queue.Take(resourceId) is { } pending)
                 {
-                    await MeasureAsync(pending.Code, QualityTrigger.Batch, pending.BatchId, stoppingToken);
+                    try
+                    {
+                        await MeasureAsync(pending.Code, QualityTrigger.Batch, pending.BatchId, stoppingToken);
+                    }
+                    finally
+                    {
+                        queue.Measured(resourceId);
+                    }
                 }
             }
         }

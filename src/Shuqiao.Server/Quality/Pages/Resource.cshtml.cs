@@ -14,7 +14,7 @@ namespace Shuqiao.Server.Quality.Pages;
 /// (for the provider, PlatformAdmin and Auditor) and "measure now" for those who may. Same service as the API.
 /// </summary>
 [Authorize(Policy = Policies.ConsoleUser)]
-public sealed class ResourceModel(QualityService quality, IStringLocalizer<Program> localizer) : PageModel
+public sealed class ResourceModel(QualityService quality, QualityBacklog backlog, IStringLocalizer<Program> localizer) : PageModel
 {
     /// <summary>Reports shown in the trend chart and table, newest first.</summary>
     public const int TrendPoints = 60;
@@ -29,6 +29,9 @@ public sealed class ResourceModel(QualityService quality, IStringLocalizer<Progr
 
     public IReadOnlyList<QualityReport> Trend { get; private set; } = [];
 
+    /// <summary>A measurement after a recent batch is queued or running: the page reloads itself until it is done.</summary>
+    public bool Waiting { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
         var outcome = await quality.LatestAsync(code, User, cancellationToken);
@@ -38,6 +41,11 @@ public sealed class ResourceModel(QualityService quality, IStringLocalizer<Progr
         }
 
         (Resource, Report, ShowsSamples, CanRun) = (view.Resource, view.Report, view.ShowsSamples, view.CanRun);
+        Waiting = backlog.IsWaiting(view.Resource.Id);
+        if (!Waiting && Request.Headers.ContainsKey("HX-Request"))
+        {
+            Response.Headers["HX-Refresh"] = "true"; // the poll of a waiting page: done, show the report
+        }
         var history = await quality.HistoryAsync(code, User, null, null, null, TrendPoints, cancellationToken);
         Trend = history.Succeeded ? history.Value.Reports : [];
         return Page();
