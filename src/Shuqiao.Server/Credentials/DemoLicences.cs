@@ -14,7 +14,7 @@ namespace Shuqiao.Server.Credentials;
 /// <summary>
 /// Demo electronic licences, after the demo city is loaded (demo mode only, once): four licence types — 营业执照
 /// (market), 结婚证 (civil), 出生医学证明 (health), 不动产权证书 (housing) — and licences issued to synthetic
-/// holders (ID numbers in the fictional region 990101/990102, credit codes in 990100, valid check characters, so no
+/// holders (ID numbers with the address codes of the demo districts — 3599xx, a prefecture 福建 does not have, see DemoRegion — credit codes in 990100, valid check characters, so no
 /// real person or company can match), one of them revoked. The demo "citizen" user is linked to one holder, so the
 /// portal shows licences.
 /// </summary>
@@ -65,9 +65,9 @@ public sealed partial class DemoLicences(
             new("use", "用途", "Text", true), new("area", "面积（平方米）", "Number", true), new("term", "使用期限", "Text", false),
         ], null, new LicenceLayoutRequest("Portrait", "Brown", null)), cancellationToken);
 
-        var zhangWei = ResidentId.Complete("99010119880312041");
-        var liNa = ResidentId.Complete("99010119900725062");
-        var baby = ResidentId.Complete("99010220250103015");
+        var zhangWei = ResidentId.Complete("35990219880312041");
+        var liNa = ResidentId.Complete("35990219900725062");
+        var baby = ResidentId.Complete("35990320250103015");
         var company = CreditCode.Complete("91990100MA0D01001");
         var closed = CreditCode.Complete("92990102MA0D01002");
 
