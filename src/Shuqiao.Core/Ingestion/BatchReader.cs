@@ -89,7 +89,7 @@ public static class BatchReader
         ArgumentNullException.ThrowIfNull(encoding);
         ArgumentNullException.ThrowIfNull(schema);
         return format == BatchFormat.Csv
-            ? new CsvRowReader(new StreamReader(body, encoding, encoding is UTF8Encoding, 64 * 1024), encoding, schema, MaxRowChars)
+            ? new CsvRowReader(new StreamReader(body, encoding, encoding is UTF8Encoding, 64 * 1024, leaveOpen: true), encoding, schema, MaxRowChars)
             : new CheckedRowReader(Enumerate(body, format, encoding, schema));
     }
 
