@@ -223,12 +223,17 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         // chunks; this thread only copies chunks to PostgreSQL, which parses them in its own process meanwhile. The
         // bounded queue keeps memory at a few chunks, whatever the size of the upload.
         var queue = Channel.CreateBounded<StagingChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(() => ReadRowsAsync(rows, batch.Mode, read, phases, queue.Writer, cancellationToken), cancellationToken);
+        // A thread of its own, not the pool's: reading the request body blocks it, and a blocked pool thread makes
+        // the pool add threads slowly (about two a second) while Kestrel and Npgsql wait for one.
+        var producer = Task.Factory.StartNew(
+            () => ReadRows(rows, batch.Mode, read, phases, queue.Writer, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var copying = true;
+        var writing = new Stopwatch();
         try
         {
             await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
             {
+                writing.Start();
                 try
                 {
                     await copy.WriteAsync(chunk.Bytes, cancellationToken);
@@ -236,8 +241,12 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
                 finally
                 {
                     chunk.Return();
+                    writing.Stop();
                 }
             }
+
+            // Time spent handing rows to PostgreSQL (waiting for it to take them): the rest of the stage is waiting for rows.
+            phases.Add("COPY writes (waiting for PostgreSQL)", writing.Elapsed.TotalSeconds);
 
             await copy.WriteAsync(StagingChunks.Trailer, cancellationToken);
             copying = false;
@@ -365,7 +374,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
     // The reader thread: reads and checks every row, keeps the first rejections and findings, and queues the rows to
     // store as COPY chunks. All or nothing: once a row is refused nothing will be stored, but every row is still read
     // and checked, so the answer lists every rejected row.
-    private static async Task ReadRowsAsync(RowReader rows, BatchMode mode, ReadTally read, PhaseClock phases, ChannelWriter<StagingChunk> queue, CancellationToken cancellationToken)
+    private static void ReadRows(RowReader rows, BatchMode mode, ReadTally read, PhaseClock phases, ChannelWriter<StagingChunk> queue, CancellationToken cancellationToken)
     {
         var busy = Stopwatch.StartNew();
         try
@@ -403,7 +412,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
                         if (chunks.Add(rows.Row, delete, rows.Key, rows.Payload) is { } full)
                         {
                             busy.Stop();
-                            await queue.WriteAsync(full, cancellationToken);
+                            Send(queue, full, cancellationToken);
                             busy.Start();
                         }
                     }
@@ -411,7 +420,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
                 if (chunks.Flush() is { } last)
                 {
-                    await queue.WriteAsync(last, cancellationToken);
+                    Send(queue, last, cancellationToken);
                 }
             }
 
@@ -512,6 +521,19 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         return new IngestResult(found.Batch, await RejectionsAsync(found.Batch.Id, cancellationToken), true);
+    }
+
+    // Waits (blocking the reader thread) while the queue is full; a closed queue means the COPY side has stopped.
+    private static void Send(ChannelWriter<StagingChunk> queue, StagingChunk chunk, CancellationToken cancellationToken)
+    {
+        while (!queue.TryWrite(chunk))
+        {
+            if (!queue.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                chunk.Return();
+                throw new ChannelClosedException();
+            }
+        }
     }
 
     private static IngestBatch Stored(NewBatch batch, Guid id, BatchStatus status, BatchCounts counts, BodyDigest body, DateTimeOffset startedAt, DateTimeOffset validatedAt, DateTimeOffset finishedAt) => new(
