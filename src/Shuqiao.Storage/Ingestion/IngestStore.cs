@@ -54,7 +54,9 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         on commit drop
         """;
 
-    private const string CopyStage = "copy ingest_stage (row_number, deleted, key, payload) from stdin (format binary)";
+    // FREEZE (allowed: the table was created in this transaction) writes the rows already visible to all, so the
+    // statements that read the staging table do not set hint bits on every page and write the table a second time.
+    private const string CopyStage = "copy ingest_stage (row_number, deleted, key, payload) from stdin (format binary, freeze)";
 
     private const string SelectDuplicateKeys = """
         select key as Key, array_agg(row_number order by row_number) as Rows
@@ -278,6 +280,9 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             aborted = [IngestIssues.Empty()];
         }
 
+        // Every row read, checked and staged: the body's digest is complete, and the records written carry this time.
+        var body = digest();
+        var validatedAt = clock.GetUtcNow();
         var rejections = read.Rejections;
         var rejected = read.Rejected;
         var fast = false;
@@ -296,7 +301,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             await transaction.SaveAsync("first_load", cancellationToken);
             try
             {
-                inserted = await connection.ExecuteAsync(new CommandDefinition(InsertFirstRecords, new { batch.ResourceId, BatchId = id, Now = clock.GetUtcNow() }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+                inserted = await connection.ExecuteAsync(new CommandDefinition(InsertFirstRecords, new { batch.ResourceId, BatchId = id, Now = validatedAt }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
                 fast = true;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -336,8 +341,6 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             phases.Mark("duplicates");
         }
 
-        var body = digest();
-        var validatedAt = clock.GetUtcNow();
         var refused = aborted is not null || (batch.Mode == BatchMode.AllOrNothing && rejected > 0);
         var counts = new BatchCounts(read.Received, refused ? 0 : read.Received - rejected, rejected, 0, 0, 0, 0, read.Warnings);
         if (refused)
