@@ -263,8 +263,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             if (copying)
             {
-                await copy.CancelAsync();
-                await copy.DisposeAsync();
+                await CancelCopyAsync(copy);
             }
 
             queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
@@ -524,6 +523,27 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         return new IngestResult(found.Batch, await RejectionsAsync(found.Batch.Id, cancellationToken), true);
+    }
+
+    // An unfinished COPY is cancelled; when PostgreSQL already ended it with an error, that error is the one reported
+    // (it propagates from the write that failed), not the cancellation's.
+    private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+        }
+
+        try
+        {
+            await copy.DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+        }
     }
 
     // Waits (blocking the reader thread) while the queue is full; a closed queue means the COPY side has stopped.
