@@ -20,7 +20,7 @@ namespace Shuqiao.Core.Ingestion;
 internal sealed class CsvRowReader : RowReader
 {
     // Relaxed escaping: jsonb stores characters, not escapes, so \uXXXX for every Chinese character would only make
-    // the COPY three times larger for those characters and PostgreSQL decode them again.
+    // the COPY twice as large for those characters and PostgreSQL decode them again.
     internal static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private static readonly SearchValues<char> UnquotedStops = SearchValues.Create(",\r\n\"");
