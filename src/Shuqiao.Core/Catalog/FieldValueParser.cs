@@ -204,6 +204,13 @@ public static class FieldValueParser
             return new ParsedValue(null, CatalogIssues.ValueNotDateTime(field, text));
         }
 
+        // 0001-01-01T00:00:00+08:00 is before the first instant DateTimeOffset holds.
+        var ticks = clock.Ticks - (offset ?? defaultOffset).Ticks;
+        if (ticks < System.DateTime.MinValue.Ticks || ticks > System.DateTime.MaxValue.Ticks)
+        {
+            return new ParsedValue(null, CatalogIssues.ValueNotDateTime(field, text));
+        }
+
         return new ParsedValue(TypedValue.Of(new DateTimeOffset(clock, offset ?? defaultOffset)), null);
     }
 

@@ -28,7 +28,8 @@ public sealed record RecordCheck(IReadOnlyDictionary<string, TypedValue> Values,
     {
         ArgumentNullException.ThrowIfNull(fields);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Non-ASCII characters unescaped: jsonb stores characters, and the payload is never embedded in HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var field in fields)

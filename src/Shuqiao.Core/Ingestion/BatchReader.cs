@@ -70,14 +70,44 @@ public static class BatchReader
     /// <summary>Longest CSV row, in characters: an unclosed quote otherwise runs to the end of the file.</summary>
     public const int MaxRowChars = 1 << 20;
 
+    /// <summary>The rows as immutable values (tests and small uploads; the store reads through <see cref="Open"/>).</summary>
     public static IEnumerable<CheckedRow> Read(Stream body, BatchFormat format, Encoding encoding, CompiledSchema schema)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(encoding);
         ArgumentNullException.ThrowIfNull(schema);
+        return format == BatchFormat.Csv ? ReadAll(Open(body, format, encoding, schema)) : Enumerate(body, format, encoding, schema);
+    }
+
+    /// <summary>
+    /// The rows one at a time with reused buffers (<see cref="RowReader"/>): CSV is read and checked without an
+    /// allocation per accepted row; JSON and NDJSON go through <see cref="JsonDocument"/>.
+    /// </summary>
+    public static RowReader Open(Stream body, BatchFormat format, Encoding encoding, CompiledSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(encoding);
+        ArgumentNullException.ThrowIfNull(schema);
+        return format == BatchFormat.Csv
+            ? new CsvRowReader(new StreamReader(body, encoding, encoding is UTF8Encoding, 64 * 1024, leaveOpen: true), encoding, schema, MaxRowChars)
+            : new CheckedRowReader(Enumerate(body, format, encoding, schema));
+    }
+
+    private static IEnumerable<CheckedRow> ReadAll(RowReader reader)
+    {
+        using (reader)
+        {
+            while (reader.Read())
+            {
+                yield return reader.ToCheckedRow();
+            }
+        }
+    }
+
+    private static IEnumerable<CheckedRow> Enumerate(Stream body, BatchFormat format, Encoding encoding, CompiledSchema schema)
+    {
         return format switch
         {
-            BatchFormat.Csv => ReadCsv(new StreamReader(body, encoding, encoding is UTF8Encoding, 64 * 1024), encoding, schema),
             BatchFormat.Ndjson => ReadNdjson(new StreamReader(body, encoding, encoding is UTF8Encoding, 64 * 1024), encoding, schema),
             BatchFormat.Json => ReadJson(encoding is UTF8Encoding ? body : Encoding.CreateTranscodingStream(body, encoding, Encoding.UTF8, leaveOpen: true), schema),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
@@ -96,89 +126,8 @@ public static class BatchReader
             : string.Join('|', parts.Select(p => p.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)));
     }
 
-    private static IEnumerable<CheckedRow> ReadCsv(TextReader reader, Encoding encoding, CompiledSchema schema)
-    {
-        using var records = CsvRecords.Read(reader, MaxRowChars).GetEnumerator();
-        var charset = Charsets.Canonical(encoding);
-        long row = 0;
-        CsvRecord? header = null;
-        while (header is null && Next(records, charset, row))
-        {
-            header = records.Current.IsBlank ? null : records.Current;
-        }
-
-        if (header is null)
-        {
-            throw new IngestAbortedException([IngestIssues.HeaderMissing()]);
-        }
-
-        var (columns, operationColumn) = MapHeader(header, schema);
-        while (Next(records, charset, row))
-        {
-            var record = records.Current;
-            if (record.IsBlank && record.Error == CsvSyntaxError.None)
-            {
-                continue;
-            }
-
-            row++;
-            var raw = CsvRecords.Join(record.Fields);
-            if (record.Error != CsvSyntaxError.None)
-            {
-                yield return Refused(row, raw, IngestIssues.CsvSyntax(record.Error));
-                if (IngestIssues.EndsReading(record.Error))
-                {
-                    yield break;
-                }
-
-                continue;
-            }
-
-            if (record.Fields.Count != columns.Length)
-            {
-                yield return Refused(row, raw, IngestIssues.ColumnCount(columns.Length, record.Fields.Count));
-                continue;
-            }
-
-            var operation = RowOperation.Upsert;
-            if (operationColumn >= 0)
-            {
-                if (RowOperations.Parse(record.Fields[operationColumn]) is not { } parsed)
-                {
-                    yield return Refused(row, raw, IngestIssues.Operation(record.Fields[operationColumn].Trim()));
-                    continue;
-                }
-
-                operation = parsed;
-            }
-
-            if (operation == RowOperation.Delete)
-            {
-                yield return Delete(row, raw, schema, name => schema.CheckText(name, Cell(record, columns, name)));
-                continue;
-            }
-
-            var cells = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
-            for (var i = 0; i < columns.Length; i++)
-            {
-                if (columns[i] is { } name)
-                {
-                    cells[name] = record.Fields[i];
-                }
-            }
-
-            yield return Upsert(row, raw, schema, schema.CheckRow(cells));
-        }
-    }
-
-    private static string? Cell(CsvRecord record, string?[] columns, string field)
-    {
-        var index = Array.IndexOf(columns, field);
-        return index < 0 ? null : record.Fields[index];
-    }
-
     // Columns are matched by field name, then by Chinese label (信息项名称); "_op" is the operation column.
-    private static (string?[] Columns, int Operation) MapHeader(CsvRecord header, CompiledSchema schema)
+    internal static (string?[] Columns, int Operation) MapHeader(CsvRecord header, CompiledSchema schema)
     {
         var byName = schema.Fields.ToDictionary(f => f.Name, f => f.Name, StringComparer.Ordinal);
         var byLabel = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -331,7 +280,7 @@ public static class BatchReader
     }
 
     // A delete reads the key fields only; the other columns may be empty.
-    private static CheckedRow Delete(long row, string raw, CompiledSchema schema, Func<string, ValueCheck> check)
+    internal static CheckedRow Delete(long row, string raw, CompiledSchema schema, Func<string, ValueCheck> check)
     {
         var rejections = new List<Issue>();
         var parts = new List<string>();
@@ -352,18 +301,6 @@ public static class BatchReader
     }
 
     private static CheckedRow Refused(long row, string raw, Issue issue) => new(row, RowOperation.Upsert, "", null, [issue], [], raw);
-
-    private static bool Next(IEnumerator<CsvRecord> records, string charset, long row)
-    {
-        try
-        {
-            return records.MoveNext();
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new IngestAbortedException([IngestIssues.Encoding(charset, row + 1)]);
-        }
-    }
 
     // The parser's own position, without the text around it (which may hold personal data).
     private static string Detail(JsonException e) =>

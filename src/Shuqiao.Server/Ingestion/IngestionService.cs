@@ -80,12 +80,13 @@ public sealed class IngestionService(
 
         var schema = CompiledSchema.Compile(resource.Fields, catalog.ValueOptions);
         var batch = new NewBatch(resource.Id, resource.Code.Value, resource.Version, actor, organizationId, actorId, key, format!.Value, charset, mode!.Value);
-        var rows = BatchReader.Read(body, format.Value, encoding!, schema);
+        var rows = BatchReader.Open(body, format.Value, encoding!, schema);
         var outcome = await store.IngestAsync(batch, rows, body.Digest, cancellationToken);
         if (outcome.Value is { Replayed: false } result)
         {
             var counts = result.Batch.Counts;
             IngestionLog.Batch(logger, result.Batch.Id, resource.Code.Value, result.Batch.Status, counts.Received, counts.Rejected, counts.Inserted, counts.Updated, counts.Deleted);
+            IngestionLog.Phases(logger, result.Batch.Id, result.Phases);
             quality.BatchCommitted(result.Batch);
         }
 
@@ -202,6 +203,19 @@ internal static partial class IngestionLog
 {
     [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "Batch {BatchId} of {Code}: {Status}, {Received} rows read, {Rejected} rejected, {Inserted} inserted, {Updated} updated, {Deleted} deleted")]
     public static partial void Batch(ILogger logger, Guid batchId, string code, BatchStatus status, long received, long rejected, long inserted, long updated, long deleted);
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Debug, Message = "Batch {BatchId} phases: {Phases}")]
+    private static partial void PhasesText(ILogger logger, Guid batchId, string phases);
+
+    /// <summary>Seconds per phase of a load (bench/ingest reads this line).</summary>
+    public static void Phases(ILogger logger, Guid batchId, IReadOnlyList<KeyValuePair<string, double>> phases)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var text = string.Join("; ", phases.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.000}s")));
+            PhasesText(logger, batchId, text);
+        }
+    }
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Demo records loaded: {Count} records into {Resources} resources")]
     public static partial void DemoLoaded(ILogger logger, long count, int resources);

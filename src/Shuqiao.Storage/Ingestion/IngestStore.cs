@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,7 +28,11 @@ public sealed record NewBatch(
 public sealed record BodyDigest(byte[] Hash, long Bytes);
 
 /// <summary>A batch stored, or found already stored under the same Idempotency-Key.</summary>
-public sealed record IngestResult(IngestBatch Batch, IReadOnlyList<RowRejection> Rejections, bool Replayed);
+public sealed record IngestResult(IngestBatch Batch, IReadOnlyList<RowRejection> Rejections, bool Replayed)
+{
+    /// <summary>Seconds spent in each phase of the load (for the log and bench/ingest), in order; empty for a replay.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> Phases { get; init; } = [];
+}
 
 /// <summary>
 /// Loads batches: rows stream through binary COPY into a temporary staging table, then one family of set-based
@@ -41,21 +46,37 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string TargetType = "batch";
 
-    private const int ChunkRows = 512;
+    // Chunks of 64 KiB waiting for the COPY: the memory a batch holds between reading and PostgreSQL.
+    private const int QueuedChunks = 8;
 
     private const string CreateStage = """
         create temp table ingest_stage (row_number bigint not null, deleted boolean not null, key text not null, payload jsonb)
         on commit drop
         """;
 
-    private const string CopyStage = "copy ingest_stage (row_number, deleted, key, payload) from stdin (format binary)";
+    // FREEZE (allowed: the table was created in this transaction) writes the rows already visible to all, so the
+    // statements that read the staging table do not set hint bits on every page and write the table a second time.
+    private const string CopyStage = "copy ingest_stage (row_number, deleted, key, payload) from stdin (format binary, freeze)";
 
     private const string SelectDuplicateKeys = """
         select key as Key, array_agg(row_number order by row_number) as Rows
         from ingest_stage group by key having count(*) > 1
         """;
 
-    private const string DeleteStagedRows = "delete from ingest_stage where row_number = any(@Rows)";
+    private const string DeleteStagedRows = """
+        with removed as (delete from ingest_stage where row_number = any(@Rows) returning deleted)
+        select count(*) filter (where not deleted) as Upserts, count(*) filter (where deleted) as Deletes from removed
+        """;
+
+    // Grouping a million keys in memory rather than in sorted runs on disk (this transaction only).
+    private const string RoomForGrouping = "set local work_mem = '128MB'";
+
+    private const string ResourceHasRecords = "select exists (select 1 from records where resource_id = @ResourceId)";
+
+    private const string InsertFirstRecords = """
+        insert into records (resource_id, key, payload, version, batch_id, updated_at)
+        select @ResourceId, key, payload, 1, @BatchId, @Now from ingest_stage
+        """;
 
     // Before anything changes: the versions this batch replaces (changed payloads) or removes (deletes).
     private const string MoveSupersededToHistory = """
@@ -83,8 +104,6 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         )
         select count(*) filter (where inserted) as Inserted, count(*) filter (where not inserted) as Updated from written
         """;
-
-    private const string CountStaged = "select count(*) filter (where not deleted) as Upserts, count(*) filter (where deleted) as Deletes from ingest_stage";
 
     private const string BatchColumns = """
         b.id, b.resource_id, r.code as resource_code, b.schema_major, b.schema_minor, b.organization_id, b.actor_kind,
@@ -184,96 +203,57 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// batch under the same Idempotency-Key meanwhile, that batch (<see cref="IngestResult.Replayed"/>), or a conflict
     /// when its body differs.
     /// </summary>
-    public async Task<Outcome<IngestResult>> IngestAsync(NewBatch batch, IEnumerable<CheckedRow> rows, Func<BodyDigest> digest, CancellationToken cancellationToken)
+    public async Task<Outcome<IngestResult>> IngestAsync(NewBatch batch, RowReader rows, Func<BodyDigest> digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(digest);
         var id = Guid.CreateVersion7();
         var startedAt = clock.GetUtcNow();
-        var rejections = new List<RowRejection>();
-        var findings = new List<RowFinding>();
-        long received = 0, rejected = 0, warnings = 0;
+        var phases = new PhaseClock();
+        var read = new ReadTally();
         IReadOnlyList<Issue>? aborted = null;
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
-        var importer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
-        importer.Timeout = Timeout.InfiniteTimeSpan;
-        // Reading and checking rows (CPU) runs on its own thread, ahead of the COPY (I/O), through a bounded queue:
-        // two cores work at once and memory stays bounded by the queue, whatever the size of the upload.
-        var queue = System.Threading.Channels.Channel.CreateBounded<List<CheckedRow>>(new System.Threading.Channels.BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    var chunk = new List<CheckedRow>(ChunkRows);
-                    foreach (var row in rows)
-                    {
-                        chunk.Add(row);
-                        if (chunk.Count == ChunkRows)
-                        {
-                            await queue.Writer.WriteAsync(chunk, cancellationToken);
-                            chunk = new List<CheckedRow>(ChunkRows);
-                        }
-                    }
+        var copy = await connection.BeginRawBinaryCopyAsync(CopyStage, cancellationToken);
+        copy.WriteTimeout = Timeout.Infinite;
+        copy.ReadTimeout = Timeout.Infinite;
 
-                    await queue.Writer.WriteAsync(chunk, cancellationToken);
-                    queue.Writer.TryComplete();
-                }
-                catch (Exception e)
-                {
-                    // Handed to the reader: an unreadable upload (IngestAbortedException) refuses the batch.
-                    queue.Writer.TryComplete(e);
-                }
-            },
-            cancellationToken);
+        // Reading and checking rows (CPU) runs on its own thread and encodes them as binary COPY rows into pooled
+        // chunks; this thread only copies chunks to PostgreSQL, which parses them in its own process meanwhile. The
+        // bounded queue keeps memory at a few chunks, whatever the size of the upload.
+        var queue = Channel.CreateBounded<StagingChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        // A thread of its own, not the pool's: reading the request body blocks it, and a blocked pool thread makes
+        // the pool add threads slowly (about two a second) while Kestrel and Npgsql wait for one.
+        var producer = Task.Factory.StartNew(
+            () => ReadRows(rows, batch.Mode, read, phases, queue.Writer, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var copying = true;
+        var writing = new Stopwatch();
         try
         {
             await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
             {
-                foreach (var row in chunk)
+                writing.Start();
+                try
                 {
-                    received++;
-                    if (row.Rejected)
-                    {
-                        rejected++;
-                        foreach (var issue in row.Rejections)
-                        {
-                            Keep(rejections, new RowRejection(row.Row, issue.Field, issue.Code, issue.Reason, row.Raw));
-                        }
-
-                        continue;
-                    }
-
-                    warnings += row.Warnings.Count;
-                    foreach (var issue in row.Warnings)
-                    {
-                        Keep(findings, new RowFinding(row.Row, row.Key, issue.Field, issue.Code, issue.Reason));
-                    }
-
-                    // All or nothing: once a row is refused nothing will be stored, but every row is still read and checked.
-                    if (batch.Mode == BatchMode.Partial || rejected == 0)
-                    {
-                        await importer.StartRowAsync(cancellationToken);
-                        await importer.WriteAsync(row.Row, NpgsqlDbType.Bigint, cancellationToken);
-                        await importer.WriteAsync(row.Operation == RowOperation.Delete, NpgsqlDbType.Boolean, cancellationToken);
-                        await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken);
-                        if (row.Payload is null)
-                        {
-                            await importer.WriteNullAsync(cancellationToken);
-                        }
-                        else
-                        {
-                            await importer.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, cancellationToken);
-                        }
-                    }
+                    await copy.WriteAsync(chunk.Bytes, cancellationToken);
+                }
+                finally
+                {
+                    chunk.Return();
+                    writing.Stop();
                 }
             }
 
-            await importer.CompleteAsync(cancellationToken);
+            // Time spent handing rows to PostgreSQL (waiting for it to take them): the rest of the stage is waiting for rows.
+            phases.Add("COPY writes (waiting for PostgreSQL)", writing.Elapsed.TotalSeconds);
+
+            await copy.WriteAsync(StagingChunks.Trailer, cancellationToken);
+            copying = false;
+            await copy.DisposeAsync();
+            phases.Mark("stage (read, check and COPY)");
         }
         catch (IngestAbortedException e)
         {
@@ -281,24 +261,62 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         }
         finally
         {
-            await importer.DisposeAsync();
+            if (copying)
+            {
+                await CancelCopyAsync(copy);
+            }
+
             queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
             await producer;
+            while (queue.Reader.TryRead(out var left))
+            {
+                left.Return();
+            }
         }
 
-        if (aborted is null && received == 0)
+        if (aborted is null && read.Received == 0)
         {
             aborted = [IngestIssues.Empty()];
         }
 
+        // Every row read, checked and staged: the body's digest is complete, and the records written carry this time.
+        var body = digest();
+        var validatedAt = clock.GetUtcNow();
+        var rejections = read.Rejections;
+        var rejected = read.Rejected;
+        var fast = false;
+        var inserted = 0L;
         if (aborted is not null)
         {
             rejections.Clear();
             rejections.AddRange(aborted.Select(i => new RowRejection(0, i.Field, i.Code, i.Reason, null)));
         }
-        else
+        else if (rejected == 0 && read.Deletes == 0 &&
+            !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ResourceHasRecords, new { batch.ResourceId }, transaction, cancellationToken: cancellationToken)))
         {
-            var duplicates = (await connection.QueryAsync<DuplicateRow>(new CommandDefinition(SelectDuplicateKeys, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            // A resource's first load (the big one): nothing to supersede, so the rows go in with one plain INSERT.
+            // Its primary key finds a key repeated within the batch (or loaded meanwhile by another batch); then the
+            // insert is undone and the batch takes the general path, which reports every repeated row.
+            await transaction.SaveAsync("first_load", cancellationToken);
+            try
+            {
+                inserted = await connection.ExecuteAsync(new CommandDefinition(InsertFirstRecords, new { batch.ResourceId, BatchId = id, Now = validatedAt }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+                fast = true;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await transaction.RollbackAsync("first_load", cancellationToken);
+            }
+
+            phases.Mark(fast ? "insert (first load)" : "insert (first load, undone: repeated keys)");
+        }
+
+        var upserts = read.Upserts;
+        var deletes = read.Deletes;
+        if (aborted is null && !fast)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(RoomForGrouping, transaction: transaction, cancellationToken: cancellationToken));
+            var duplicates = (await connection.QueryAsync<DuplicateRow>(new CommandDefinition(SelectDuplicateKeys, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
             var later = new List<long>();
             foreach (var duplicate in duplicates)
             {
@@ -314,14 +332,16 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             rejected += later.Count;
             if (later.Count > 0 && batch.Mode == BatchMode.Partial)
             {
-                await connection.ExecuteAsync(new CommandDefinition(DeleteStagedRows, new { Rows = later.ToArray() }, transaction, cancellationToken: cancellationToken));
+                var removed = await connection.QuerySingleAsync<StagedRow>(new CommandDefinition(DeleteStagedRows, new { Rows = later.ToArray() }, transaction, cancellationToken: cancellationToken));
+                upserts -= removed.Upserts;
+                deletes -= removed.Deletes;
             }
+
+            phases.Mark("duplicates");
         }
 
-        var body = digest();
-        var validatedAt = clock.GetUtcNow();
         var refused = aborted is not null || (batch.Mode == BatchMode.AllOrNothing && rejected > 0);
-        var counts = new BatchCounts(received, refused ? 0 : received - rejected, rejected, 0, 0, 0, 0, warnings);
+        var counts = new BatchCounts(read.Received, refused ? 0 : read.Received - rejected, rejected, 0, 0, 0, 0, read.Warnings);
         if (refused)
         {
             // Nothing of the rows is kept: the staging table goes with the transaction. The refusal itself is recorded.
@@ -331,15 +351,89 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             return await FinishAsync(connection, refusal, batch.Actor, stored, body, rejections, [], cancellationToken);
         }
 
-        var parameters = new { ResourceId = batch.ResourceId, BatchId = id, Now = validatedAt };
-        var staged = await connection.QuerySingleAsync<StagedRow>(new CommandDefinition(CountStaged, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(MoveSupersededToHistory, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        var written = await connection.QuerySingleAsync<WrittenRow>(new CommandDefinition(UpsertRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        var unchanged = staged.Upserts - written.Inserted - written.Updated + (staged.Deletes - deleted);
-        counts = counts with { Inserted = written.Inserted, Updated = written.Updated, Deleted = deleted, Unchanged = unchanged };
+        if (fast)
+        {
+            counts = counts with { Inserted = inserted };
+        }
+        else
+        {
+            var parameters = new { ResourceId = batch.ResourceId, BatchId = id, Now = validatedAt };
+            await connection.ExecuteAsync(new CommandDefinition(MoveSupersededToHistory, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            phases.Mark("history");
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            var written = await connection.QuerySingleAsync<WrittenRow>(new CommandDefinition(UpsertRecords, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            phases.Mark("deletes and upsert");
+            var unchanged = upserts - written.Inserted - written.Updated + (deletes - deleted);
+            counts = counts with { Inserted = written.Inserted, Updated = written.Updated, Deleted = deleted, Unchanged = unchanged };
+        }
+
         var committed = Stored(batch, id, BatchStatus.Committed, counts, body, startedAt, validatedAt, clock.GetUtcNow());
-        return await FinishAsync(connection, transaction, batch.Actor, committed, body, rejections, findings, cancellationToken);
+        var outcome = await FinishAsync(connection, transaction, batch.Actor, committed, body, rejections, read.Findings, cancellationToken);
+        phases.Mark("batch row, rejections, audit and commit");
+        return outcome.Value is { } done ? done with { Phases = phases.All } : outcome;
+    }
+
+    // The reader thread: reads and checks every row, keeps the first rejections and findings, and queues the rows to
+    // store as COPY chunks. All or nothing: once a row is refused nothing will be stored, but every row is still read
+    // and checked, so the answer lists every rejected row.
+    private static void ReadRows(RowReader rows, BatchMode mode, ReadTally read, PhaseClock phases, ChannelWriter<StagingChunk> queue, CancellationToken cancellationToken)
+    {
+        var busy = Stopwatch.StartNew();
+        try
+        {
+            using (rows)
+            {
+                var chunks = new StagingChunks();
+                while (rows.Read())
+                {
+                    read.Received++;
+                    if (rows.Rejected)
+                    {
+                        read.Rejected++;
+                        foreach (var issue in rows.Rejections)
+                        {
+                            Keep(read.Rejections, new RowRejection(rows.Row, issue.Field, issue.Code, issue.Reason, rows.Raw));
+                        }
+
+                        continue;
+                    }
+
+                    if (rows.Warnings.Count > 0)
+                    {
+                        read.Warnings += rows.Warnings.Count;
+                        foreach (var issue in rows.Warnings)
+                        {
+                            Keep(read.Findings, new RowFinding(rows.Row, rows.Key.ToString(), issue.Field, issue.Code, issue.Reason));
+                        }
+                    }
+
+                    if (mode == BatchMode.Partial || read.Rejected == 0)
+                    {
+                        var delete = rows.Operation == RowOperation.Delete;
+                        _ = delete ? read.Deletes++ : read.Upserts++;
+                        if (chunks.Add(rows.Row, delete, rows.Key, rows.Payload) is { } full)
+                        {
+                            busy.Stop();
+                            Send(queue, full, cancellationToken);
+                            busy.Start();
+                        }
+                    }
+                }
+
+                if (chunks.Flush() is { } last)
+                {
+                    Send(queue, last, cancellationToken);
+                }
+            }
+
+            phases.Add("read and check (reader thread, busy)", busy.Elapsed.TotalSeconds);
+            queue.TryComplete();
+        }
+        catch (Exception e)
+        {
+            // Handed to the COPY side: an unreadable upload (IngestAbortedException) refuses the batch.
+            queue.TryComplete(e);
+        }
     }
 
     private async Task<Outcome<IngestResult>> FinishAsync(
@@ -431,6 +525,40 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return new IngestResult(found.Batch, await RejectionsAsync(found.Batch.Id, cancellationToken), true);
     }
 
+    // An unfinished COPY is cancelled; when PostgreSQL already ended it with an error, that error is the one reported
+    // (it propagates from the write that failed), not the cancellation's.
+    private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+        }
+
+        try
+        {
+            await copy.DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+        }
+    }
+
+    // Waits (blocking the reader thread) while the queue is full; a closed queue means the COPY side has stopped.
+    private static void Send(ChannelWriter<StagingChunk> queue, StagingChunk chunk, CancellationToken cancellationToken)
+    {
+        while (!queue.TryWrite(chunk))
+        {
+            if (!queue.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                chunk.Return();
+                throw new ChannelClosedException();
+            }
+        }
+    }
+
     private static IngestBatch Stored(NewBatch batch, Guid id, BatchStatus status, BatchCounts counts, BodyDigest body, DateTimeOffset startedAt, DateTimeOffset validatedAt, DateTimeOffset finishedAt) => new(
         id, batch.ResourceId, batch.ResourceCode, batch.SchemaVersion.ToString(), batch.OrganizationId,
         batch.Actor.Kind == ActorKind.ApiClient ? "ApiClient" : "User", batch.ActorId, batch.Actor.Name, batch.IdempotencyKey,
@@ -442,6 +570,58 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             list.Add(item);
         }
+    }
+
+    // Wall-clock seconds per phase of one load; the reader thread adds its own busy time.
+    private sealed class PhaseClock
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly List<KeyValuePair<string, double>> _phases = [];
+        private double _last;
+
+        public IReadOnlyList<KeyValuePair<string, double>> All
+        {
+            get
+            {
+                lock (_phases)
+                {
+                    return [.. _phases];
+                }
+            }
+        }
+
+        public void Mark(string phase)
+        {
+            var now = _watch.Elapsed.TotalSeconds;
+            Add(phase, now - _last);
+            _last = now;
+        }
+
+        public void Add(string phase, double seconds)
+        {
+            lock (_phases)
+            {
+                _phases.Add(new(phase, Math.Round(seconds, 3)));
+            }
+        }
+    }
+
+    // What the reader thread found; read by the request once that thread has finished.
+    private sealed class ReadTally
+    {
+        public long Received { get; set; }
+
+        public long Rejected { get; set; }
+
+        public long Warnings { get; set; }
+
+        public long Upserts { get; set; }
+
+        public long Deletes { get; set; }
+
+        public List<RowRejection> Rejections { get; } = [];
+
+        public List<RowFinding> Findings { get; } = [];
     }
 
     private sealed class DuplicateRow

@@ -155,6 +155,34 @@ public sealed class BatchReaderTests
         Assert.Equal("json.syntax", Assert.Single(rows[1].Rejections).Code);
     }
 
+    // The CSV reader reads common spellings itself and hands the rest to the catalog; either way a row must be stored
+    // exactly as the catalog's record check stores it.
+    [Theory]
+    [InlineData(" A1 ", "张三", "42", "12.50", "true", "2024-02-29", "2024-02-29T23:30:00+08:00")]
+    [InlineData("A2", "  李四\u3000", "-7", "0.0", "FALSE", "2024-3-1", "2024-02-29T23:30:00Z")]
+    [InlineData("A3", "王五", "+8", "-0.50", "是", "2024年3月1日", "2024-02-29T23:30:00")]
+    [InlineData("A4", "赵六", "４２", "100.", "1", "20240301", "2024-02-29 23:30:00-05:00")]
+    [InlineData("A5", "x", "9223372036854775807", ".5", "t", "2024-02-30", "2024-02-29T23:30:00+0800")]
+    [InlineData("A6", "", "9223372036854775808", "-0", "yes", "0000-01-01", "2024-13-01T00:00:00")]
+    [InlineData("A7", "y", "1.5", "1e3", "maybe", "2024-02-29", "2024-02-29T24:00:00+08:00")]
+    [InlineData("A8", "z", "", "12345678901234567890.5", "", "", "0001-01-01T00:00:00+08:00")]
+    public void Csv_rows_are_stored_exactly_as_the_catalog_checks_them(string id, string name, string count, string amount, string active, string opened, string updated)
+    {
+        var schema = Schemas.Compile(
+            new FieldDraft("name", "名称", Type: "string", Required: true, Classification: "General", PersonalInfo: "None"),
+            Schemas.Field("count", "integer"), Schemas.Field("amount", "decimal"), Schemas.Field("active", "boolean"),
+            Schemas.Field("opened", "date"), Schemas.Field("updated", "datetime"));
+        var cells = new[] { id, name, count, amount, active, opened, updated };
+        var csv = "id,name,count,amount,active,opened,updated\n" + string.Join(',', cells.Select(Core.Common.CsvRecords.Quote)) + "\n";
+
+        var row = Assert.Single(BatchReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), BatchFormat.Csv, new UTF8Encoding(false, true), schema));
+        var check = schema.CheckRow(schema.Fields.Select((f, i) => (f.Name, cells[i])).ToDictionary(c => c.Name, c => (string?)c.Item2));
+
+        Assert.Equal(check.Findings.Where(f => f.Action == InvalidValueAction.Reject).Select(f => (f.Issue.Field, f.Issue.Code, f.Issue.Reason)), row.Rejections.Select(i => (i.Field, i.Code, i.Reason)));
+        Assert.Equal(check.Rejected ? null : check.ToJson(schema.Fields), row.Payload);
+        Assert.Equal(check.Rejected ? "" : BatchReader.Key(check.KeyParts), row.Key);
+    }
+
     [Fact]
     public void Composite_keys_escape_the_separator()
     {

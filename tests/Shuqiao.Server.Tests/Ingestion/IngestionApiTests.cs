@@ -126,6 +126,23 @@ public sealed class IngestionApiTests(IngestionServer server) : IClassFixture<In
     }
 
     [Fact]
+    public async Task A_first_load_in_partial_mode_with_a_repeated_key_stores_the_first_row_of_each_key()
+    {
+        var (_, api, slug, resourceId) = await ResourceAsync(server);
+
+        var response = await UploadAsync(api, slug, Csv("编号,姓名\nK,甲\nL,乙\nK,丙\nM,丁\n"), mode: "partial");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var batch = await JsonAsync(response);
+        var counts = batch.GetProperty("counts");
+        Assert.Equal((4, 3, 1, 3), (counts.GetProperty("received").GetInt32(), counts.GetProperty("accepted").GetInt32(), counts.GetProperty("rejected").GetInt32(), counts.GetProperty("inserted").GetInt32()));
+        Assert.Equal(3, Assert.Single(batch.GetProperty("rejections").EnumerateArray()).GetProperty("row").GetInt32());
+        var records = await RecordsAsync(server, resourceId);
+        Assert.Equal(["K", "L", "M"], records.Keys.Order());
+        Assert.Contains("甲", records["K"].Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_warn_field_stores_the_record_and_records_a_finding()
     {
         var (_, api, slug, resourceId) = await ResourceAsync(server);
