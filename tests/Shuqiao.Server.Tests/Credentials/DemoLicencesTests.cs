@@ -30,8 +30,9 @@ public sealed class DemoLicencesTests(DemoServerFactory server) : IClassFixture<
         Assert.Equal(DemoCity.Organizations().Single(o => o.Key == "housing").Name, byName["不动产权证书"]);
         Assert.Equal(6, licences.Count);
         var revoked = Assert.Single(licences, l => l.Status == LicenceStatus.Revoked);
-        // Fictional regions only: an ID number's region is its first six digits, a credit code's positions 3–8.
-        Assert.All(licences, l => Assert.Equal("9901", l.HolderKind == HolderKind.Citizen ? l.HolderCode[..4] : l.HolderCode[2..6]));
+        // Fictional regions only: an ID number's address code is one of the demo districts' (3599xx, DemoRegion), a
+        // credit code's region (positions 3–8) is in 示范市 (9901xx).
+        Assert.All(licences, l => Assert.Equal(l.HolderKind == HolderKind.Citizen ? "3599" : "9901", l.HolderKind == HolderKind.Citizen ? l.HolderCode[..4] : l.HolderCode[2..6]));
 
         var anonymous = server.CreateClient();
         var valid = licences.First(l => l.Status == LicenceStatus.Active);
