@@ -9,6 +9,7 @@ using Shuqiao.Server.Ledger;
 using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
 using Shuqiao.Server.Platform;
+using Shuqiao.Server.Sharing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShuqiaoPlatform();
@@ -22,6 +23,7 @@ builder.Services.AddCatalog(); // after AddDemoData: the demo catalog needs the 
 builder.Services.AddLedger();
 builder.Services.AddLicences();
 builder.Services.AddIngestion();
+builder.Services.AddSharing();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -34,6 +36,7 @@ app.MapCatalog();
 app.MapLedger();
 app.MapLicences();
 app.MapIngestion();
+app.MapSharing();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

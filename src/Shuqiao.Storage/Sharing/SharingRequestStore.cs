@@ -165,6 +165,14 @@ public sealed class SharingRequestStore(NpgsqlDataSource dataSource, TimeProvide
         return (await connection.QueryAsync<Guid>(new CommandDefinition(SelectOverdue, new { Now = now, Limit = limit }, cancellationToken: cancellationToken))).ToList();
     }
 
+    /// <summary>The organizations flagged as data authority (数据主管部门), which hear of escalations, co-approvals and disputes.</summary>
+    public async Task<IReadOnlyList<Guid>> DataAuthoritiesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "select id from organizations where is_data_authority and status = 'Active'", cancellationToken: cancellationToken))).ToList();
+    }
+
     /// <summary>The organization of an API client that is not deleted, or null.</summary>
     public async Task<Guid?> ClientOrganizationAsync(Guid clientId, CancellationToken cancellationToken)
     {
