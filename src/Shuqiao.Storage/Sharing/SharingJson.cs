@@ -92,12 +92,12 @@ public static class SharingJson
         return read.Value ?? throw new InvalidOperationException("A stored row scope does not read back: " + string.Join("; ", read.Failure!.Issues));
     }
 
-    /// <summary>The definitions of the fields the scopes name (the rest of the schema is not needed to read them).</summary>
-    public static string WriteScopeFields(IReadOnlyList<ResourceField> resourceFields, params RowPredicate?[] scopes)
-    {
-        var names = scopes.Where(s => s is not null).SelectMany(s => s!.Fields()).ToHashSet(StringComparer.Ordinal);
-        return SchemaJson.WriteFields(resourceFields.Where(f => names.Contains(f.Name)).Select(f => f with { References = [] }).ToList());
-    }
+    /// <summary>
+    /// The schema the scopes were typed against (the resource's fields when written), so they read back with their types;
+    /// "[]" when there is no scope. The whole field list is kept because a stored schema must satisfy the schema rules.
+    /// </summary>
+    public static string WriteScopeFields(IReadOnlyList<ResourceField> resourceFields, params RowPredicate?[] scopes) =>
+        scopes.Any(s => s is not null) ? SchemaJson.WriteFields(resourceFields) : "[]";
 
     public static IReadOnlyList<ResourceField> ReadScopeFields(string json) => json is "[]" or "" ? [] : SchemaJson.ReadFields(json);
 
