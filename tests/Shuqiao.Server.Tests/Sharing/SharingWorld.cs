@@ -29,6 +29,12 @@ public class SharingServer : ServerFactory
 
     public Task<int> DeliverWebhooksAsync() => Services.GetRequiredService<WebhookSender>().DeliverDueAsync(CancellationToken.None);
 
+    public async Task<T> QuerySingleAsync<T>(string sql, object parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return await connection.QuerySingleAsync<T>(sql, parameters);
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, object parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
