@@ -6,6 +6,7 @@ using Shuqiao.Cli.Ledger;
 using Shuqiao.Cli.Ingestion;
 using Shuqiao.Cli.Operations;
 using Shuqiao.Cli.Organizations;
+using Shuqiao.Cli.Sharing;
 
 namespace Shuqiao.Cli;
 
@@ -46,6 +47,8 @@ internal static class ShuqiaoCli
             CredentialSignCommand.CreateStatusList(cli),
         },
         IngestCommand.Create(cli),
+        SharingCommands.CreateSharing(cli),
+        SharingCommands.CreateGrants(cli),
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>
