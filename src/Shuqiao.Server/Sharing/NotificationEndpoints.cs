@@ -60,6 +60,8 @@ public static class NotificationEndpoints
         return outcome.Value is { } view ? TypedResults.Ok(WebhookResponse.Of(view)) : Problems.From(outcome.Failure!);
     }
 
-    private static async Task<Ok<IReadOnlyList<DeliveryResponse>>> Deliveries(Guid id, HttpContext context, SharingService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok<IReadOnlyList<DeliveryResponse>>((await service.DeliveriesAsync(id, context.User, cancellationToken)).Select(DeliveryResponse.Of).ToList());
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryResponse>>, ProblemHttpResult>> Deliveries(Guid id, HttpContext context, SharingService service, CancellationToken cancellationToken) =>
+        SharingService.ManagesWebhook(context.User, id)
+            ? TypedResults.Ok<IReadOnlyList<DeliveryResponse>>((await service.DeliveriesAsync(id, context.User, cancellationToken)).Select(DeliveryResponse.Of).ToList())
+            : Problems.NotFound("The webhook");
 }
