@@ -99,6 +99,23 @@ public static class SharingJson
     public static string WriteScopeFields(IReadOnlyList<ResourceField> resourceFields, params RowPredicate?[] scopes) =>
         scopes.Any(s => s is not null) ? SchemaJson.WriteFields(resourceFields) : "[]";
 
+    /// <summary>
+    /// As <see cref="WriteScopeFields"/>, keeping the definitions of fields the schema has dropped since
+    /// <paramref name="stored"/> was written, so scopes typed against them still read back after a breaking change.
+    /// </summary>
+    public static string MergeScopeFields(string stored, IReadOnlyList<ResourceField> resourceFields, params RowPredicate?[] scopes)
+    {
+        ArgumentNullException.ThrowIfNull(resourceFields);
+        if (!scopes.Any(s => s is not null))
+        {
+            return "[]";
+        }
+
+        var current = resourceFields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var dropped = ReadScopeFields(stored).Where(f => !current.Contains(f.Name)).Select(f => f with { Key = false, Unique = false, References = [] });
+        return SchemaJson.WriteFields([.. resourceFields, .. dropped]);
+    }
+
     public static IReadOnlyList<ResourceField> ReadScopeFields(string json) => json is "[]" or "" ? [] : SchemaJson.ReadFields(json);
 
     public static string WriteOverrides(IReadOnlyDictionary<string, MaskingRule> overrides) =>

@@ -221,10 +221,10 @@ public sealed class SharingRequestStore(NpgsqlDataSource dataSource, TimeProvide
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var lifted = step.Lifts.Count > 0 || next.Approved != before.Approved
-            ? step.Lifts.Select(l => l.Field).ToArray()
-            : (await connection.QuerySingleAsync<string[]>(new CommandDefinition("select lifted_fields from sharing_requests where id = @Id", new { next.Id }, transaction, cancellationToken: cancellationToken)));
-        var scopeFields = SharingJson.WriteScopeFields(resource.Fields, next.Requested.RowScope, next.Approved?.RowScope);
+        var stored = await connection.QuerySingleAsync<StoredExtras>(new CommandDefinition(
+            "select lifted_fields, scope_fields::text as scope_fields from sharing_requests where id = @Id", new { next.Id }, transaction, cancellationToken: cancellationToken));
+        var lifted = step.Lifts.Count > 0 || next.Approved != before.Approved ? step.Lifts.Select(l => l.Field).ToArray() : stored.LiftedFields;
+        var scopeFields = SharingJson.MergeScopeFields(stored.ScopeFields, resource.Fields, next.Requested.RowScope, next.Approved?.RowScope);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             Update,
             new
@@ -346,6 +346,13 @@ public sealed class SharingRequestStore(NpgsqlDataSource dataSource, TimeProvide
                 Approved is null ? null : SharingJson.ReadTerms(Approved, scopeFields), SharingJson.ReadOverrides(MaskingOverrides),
                 approval, coApproval, rejection, disputeReason, arbitration, arbitrator, EscalatedAt, UpdatedAt, Revision);
         }
+    }
+
+    private sealed class StoredExtras
+    {
+        public string[] LiftedFields { get; init; } = [];
+
+        public string ScopeFields { get; init; } = "[]";
     }
 
     private sealed class EventRow

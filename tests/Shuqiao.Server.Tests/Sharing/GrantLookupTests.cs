@@ -47,3 +47,28 @@ public sealed class GrantLookupTests(SharingServer server) : IClassFixture<Shari
         }
     }
 }
+
+/// <summary>A request's row scope outlives a breaking schema change of its resource.</summary>
+public sealed class SharingSchemaChangeTests(SharingServer server) : IClassFixture<SharingServer>
+{
+    [Fact]
+    public async Task A_request_scoped_on_a_field_the_provider_later_drops_still_reads_and_can_be_decided()
+    {
+        var world = await CreateAsync(server);
+        var id = (await world.SubmitAsync(world.Request(DateTimeOffset.UtcNow))).GetProperty("id").GetGuid();
+        var slug = world.Code.Replace('/', '-');
+        var current = await OkAsync(await world.ProviderSteward.GetAsync($"/api/v1/resources/{slug}"));
+        var edit = Catalog.CatalogRequests.Edit(
+            Catalog.CatalogRequests.Resource("人口基本信息", fields: [Catalog.CatalogRequests.IdNumberField(), Catalog.CatalogRequests.TextField("name", "姓名", true, "Important", "Personal")]),
+            current,
+            e => e["allowBreaking"] = true);
+        var changed = await world.ProviderSteward.PutAsync($"/api/v1/resources/{slug}", System.Net.Http.Json.JsonContent.Create(edit));
+        Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
+
+        var rejected = await OkAsync(await world.Approver.PostAsync($"/api/v1/sharing-requests/{id}/reject", System.Net.Http.Json.JsonContent.Create(new { reason = "区县信息项已停用" })));
+        var read = await OkAsync(await world.ConsumerSteward.GetAsync($"/api/v1/sharing-requests/{id}"));
+
+        Assert.Equal("Rejected", rejected.GetProperty("status").GetString());
+        Assert.Contains("台江区", read.GetProperty("requested").GetProperty("rowScope").GetRawText(), StringComparison.Ordinal);
+    }
+}
