@@ -73,6 +73,31 @@ public sealed partial class SharingPageTests(SharingServer server) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(path)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_steward_sets_the_organizations_webhook_in_the_console_and_sees_its_secret_once()
+    {
+        var world = await CreateAsync(server);
+        var steward = await BrowserAsync(world.Consumer, Roles.DataSteward);
+        var page = await steward.GetStringAsync("/console/notifications");
+        Assert.Contains("webhook-url", page, StringComparison.Ordinal);
+
+        var saved = await steward.PostAsync("/console/notifications?handler=webhook", new FormUrlEncodedContent(
+        [
+            new("url", "https://civil.example.gov.cn/hooks/shuqiao"),
+            new("enabled", "true"),
+            new("__RequestVerificationToken", Token(page)),
+        ]));
+        var html = await saved.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var secret = Regex.Match(html, "whsec_[0-9a-f]{64}").Value;
+        Assert.NotEmpty(secret);
+        Assert.DoesNotContain(secret, await steward.GetStringAsync("/console/notifications"), StringComparison.Ordinal);
+        Assert.Equal("https://civil.example.gov.cn/hooks/shuqiao", await server.ScalarAsync<string>("select url from organization_webhooks where organization_id = @Org", new { Org = world.Consumer }));
+        var approver = await BrowserAsync(world.Consumer, Roles.Approver);
+        Assert.DoesNotContain("webhook-url", await approver.GetStringAsync("/console/notifications"), StringComparison.Ordinal);
+    }
+
     private async Task<HttpClient> BrowserAsync(Guid organization, string role)
     {
         var user = await server.CreateUserAsync(organization, "sp" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, role);
