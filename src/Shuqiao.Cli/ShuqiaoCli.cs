@@ -7,6 +7,7 @@ using Shuqiao.Cli.Ingestion;
 using Shuqiao.Cli.Operations;
 using Shuqiao.Cli.Organizations;
 using Shuqiao.Cli.Quality;
+using Shuqiao.Cli.Sharing;
 
 namespace Shuqiao.Cli;
 
@@ -48,6 +49,8 @@ internal static class ShuqiaoCli
         },
         IngestCommand.Create(cli),
         QualityCommands.Create(cli),
+        SharingCommands.CreateSharing(cli),
+        SharingCommands.CreateGrants(cli),
     };
 
     /// <summary>Parses and runs; a command line that does not parse exits with <see cref="ExitCodes.Usage"/>.</summary>

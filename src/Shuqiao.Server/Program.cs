@@ -10,6 +10,7 @@ using Shuqiao.Server.Operations;
 using Shuqiao.Server.Organizations;
 using Shuqiao.Server.Platform;
 using Shuqiao.Server.Quality;
+using Shuqiao.Server.Sharing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShuqiaoPlatform();
@@ -24,6 +25,7 @@ builder.Services.AddLedger();
 builder.Services.AddLicences();
 builder.Services.AddIngestion();
 builder.Services.AddQuality();
+builder.Services.AddSharing();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -37,6 +39,7 @@ app.MapLedger();
 app.MapLicences();
 app.MapIngestion();
 app.MapQuality();
+app.MapSharing();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -125,6 +125,32 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["POST /api/v1/resources/{code}/quality/runs"] = Who.ClientManagers | Who.ApiClient,
         ["GET /api/v1/quality/ranking"] = Who.AuditReaders,
 
+        // Sharing (供需对接): a consumer's DataSteward or API client requests, withdraws and disputes; the provider's
+        // Approver reviews (a PlatformAdmin of the data authority decides escalated requests); co-approval of 核心 fields
+        // and arbitration are the data authority's PlatformAdmin's. Requests and grants of other organizations answer 404.
+        ["POST /api/v1/sharing-requests/"] = Who.DataSteward | Who.ApiClient,
+        ["GET /api/v1/sharing-requests/"] = Who.AnyCaller,
+        ["GET /api/v1/sharing-requests/{id:guid}"] = Who.AnyCaller,
+        ["POST /api/v1/sharing-requests/{id:guid}/review"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/sharing-requests/{id:guid}/approve"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/sharing-requests/{id:guid}/reject"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/sharing-requests/{id:guid}/co-approve"] = Who.PlatformAdmin,
+        ["POST /api/v1/sharing-requests/{id:guid}/arbitrate"] = Who.PlatformAdmin,
+        ["POST /api/v1/sharing-requests/{id:guid}/withdraw"] = Who.DataSteward | Who.ApiClient,
+        ["POST /api/v1/sharing-requests/{id:guid}/dispute"] = Who.DataSteward | Who.ApiClient,
+        ["GET /api/v1/grants/"] = Who.AnyCaller,
+        ["GET /api/v1/grants/{id:guid}"] = Who.AnyCaller,
+        ["POST /api/v1/grants/{id:guid}/suspend"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/grants/{id:guid}/resume"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/grants/{id:guid}/revoke"] = Who.Approver | Who.PlatformAdmin,
+        ["POST /api/v1/grants/{id:guid}/renew"] = Who.Approver | Who.PlatformAdmin,
+        // Notifications are the caller's organization's; its webhook is kept by its DataSteward (a PlatformAdmin: any).
+        ["GET /api/v1/notifications/"] = Who.AnyCaller,
+        ["POST /api/v1/notifications/read"] = Who.AnyCaller,
+        ["GET /api/v1/organizations/{id:guid}/webhook/"] = Who.ClientManagers,
+        ["PUT /api/v1/organizations/{id:guid}/webhook/"] = Who.ClientManagers,
+        ["GET /api/v1/organizations/{id:guid}/webhook/deliveries"] = Who.ClientManagers,
+
         // Admin audit and the dashboard figures: PlatformAdmin and Auditor.
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
         ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,

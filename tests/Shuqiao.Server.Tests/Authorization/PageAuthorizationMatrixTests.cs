@@ -83,6 +83,15 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/batches/{id:guid}"] = new(Who.ClientManagers),            // a DataSteward: its own organization's batches
         ["/console/catalog/{code}/quality"] = new(Who.AnyUser),              // samples only for the provider, PlatformAdmin, Auditor
         ["/console/quality"] = new(Who.AuditReaders),                        // 部门数据质量排名: the data authority
+
+        // Sharing (供需对接): everyone sees their own organization's requests, grants and notifications (others': 404);
+        // only a consumer's DataSteward opens the request form (it needs ?resource=, hence 404 here).
+        ["/console/sharing"] = new(Who.AnyUser),
+        ["/console/sharing/new"] = new(Who.DataSteward, HttpStatusCode.NotFound),
+        ["/console/sharing/{id:guid}"] = new(Who.AnyUser, HttpStatusCode.NotFound),  // no such request
+        ["/console/grants"] = new(Who.AnyUser),
+        ["/console/grants/{id:guid}"] = new(Who.AnyUser, HttpStatusCode.NotFound),   // no such grant
+        ["/console/notifications"] = new(Who.AnyUser),
     };
 
     [Fact]
@@ -240,6 +249,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/catalog/{code}/upload" => $"/console/catalog/{ResourceSlug}/upload",
             "/console/batches/{id:guid}" => $"/console/batches/{BatchId}",
             "/console/catalog/{code}/quality" => $"/console/catalog/{ResourceSlug}/quality",
+            "/console/sharing/{id:guid}" => $"/console/sharing/{Guid.NewGuid()}",
+            "/console/grants/{id:guid}" => $"/console/grants/{Guid.NewGuid()}",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),
             _ => route,
         };

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shuqiao.Core.Identity;
+using Shuqiao.Storage.Organizations;
+using Shuqiao.Storage.Sharing;
+
+namespace Shuqiao.Server.Sharing;
+
+public static class SharingSetup
+{
+    public static IServiceCollection AddSharing(this IServiceCollection services)
+    {
+        services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.DaysAreValid(), "Shuqiao:Sharing:Holidays and WorkedWeekendDays are dates written yyyy-MM-dd.")
+            .ValidateOnStart();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SharingPolicies.Requesters, p => p.RequireRole(Roles.DataSteward, Roles.ApiClient))
+            .AddPolicy(SharingPolicies.Reviewers, p => p.RequireRole(Roles.Approver, Roles.PlatformAdmin))
+            .AddPolicy(SharingPolicies.Authority, p => p.RequireRole(Roles.PlatformAdmin));
+        services.AddSingleton<SharingRequestStore>();
+        services.AddSingleton<GrantStore>();
+        services.AddSingleton<NotificationStore>();
+        services.TryAddSingleton<OrganizationStore>();
+        services.AddScoped<SharingService>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName);
+        services.AddSingleton<SharingJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharingJobs>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSharing(this IEndpointRouteBuilder routes)
+    {
+        routes.MapSharingEndpoints();
+        routes.MapGrantEndpoints();
+        routes.MapNotificationEndpoints();
+        return routes;
+    }
+}
