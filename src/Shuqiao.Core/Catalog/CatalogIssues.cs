@@ -192,6 +192,10 @@ public static class CatalogIssues
     public static Issue ValueJsonType(string field, FieldType type, string found) =>
         Issue(field, "value.jsonType", $"must be {Article(type)} but is a JSON {found}", type, found);
 
+    // PostgreSQL text and jsonb cannot hold U+0000; the value is refused here rather than failing the whole upload later.
+    public static Issue ValueNul(string field) =>
+        Issue(field, "value.nul", "contains the NUL character (U+0000), which cannot be stored");
+
     public static Issue ValueNotInteger(string field, string text) =>
         Issue(field, "value.integer", $"'{Show(text)}' is not an integer (digits with an optional sign, no separators)", Show(text));
 

@@ -55,6 +55,11 @@ public static class FieldValueParser
             return ParsedValue.Missing;
         }
 
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            return new ParsedValue(null, CatalogIssues.ValueNul(field));
+        }
+
         if (type == FieldType.String)
         {
             return new ParsedValue(TypedValue.Of(trimmed), null);

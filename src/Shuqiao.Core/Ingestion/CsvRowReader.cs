@@ -271,6 +271,11 @@ internal sealed class CsvRowReader : RowReader
         switch (field.Type)
         {
             case FieldType.String:
+                if (text.Contains('\0'))
+                {
+                    return false; // refused by the catalog's check
+                }
+
                 _json.WriteString(_names[f], text);
                 if (field.Key)
                 {

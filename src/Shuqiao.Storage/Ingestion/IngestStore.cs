@@ -483,10 +483,10 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
             BatchId = batch.Id,
             Ordinals = Enumerable.Range(1, rejections.Count).ToArray(),
             Rows = rejections.Select(r => r.Row).ToArray(),
-            Fields = rejections.Select(r => r.Field).ToArray(),
+            Fields = rejections.Select(r => Storable(r.Field)).ToArray(),
             Codes = rejections.Select(r => r.Code).ToArray(),
-            Reasons = rejections.Select(r => r.Reason).ToArray(),
-            Raws = rejections.Select(r => r.Raw).ToArray(),
+            Reasons = rejections.Select(r => Storable(r.Reason)).ToArray(),
+            Raws = rejections.Select(r => r.Raw is null ? null : Storable(r.Raw)).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(InsertFindings, new
         {
@@ -527,6 +527,9 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     // An unfinished COPY is cancelled; when PostgreSQL already ended it with an error, that error is the one reported
     // (it propagates from the write that failed), not the cancellation's.
+    // A refused row may hold U+0000 (that is why it was refused); PostgreSQL text cannot, so it is kept as U+FFFD.
+    private static string Storable(string text) => text.Replace('\0', '\uFFFD');
+
     private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
     {
         try

@@ -160,6 +160,8 @@ public sealed class IngestionApiTests(IngestionServer server) : IClassFixture<In
     [InlineData("编号,姓名\nA1,\"张三\n", "rows[1].row", "quoted field is not closed")]
     [InlineData("编号,姓名,年龄\nA1,张三,9223372036854775808\n", "rows[1].age", "")]
     [InlineData("编号,姓名\n", "body", "no rows")]
+    [InlineData("编号,姓名\nA1,张\u0000三\n", "rows[1].name", "NUL character")]
+    [InlineData("编号,姓名\nA\u00001,张三\n", "rows[1].code", "NUL character")]
     public async Task Bad_csv_is_refused_with_a_precise_reason_and_nothing_is_stored(string csv, string field, string reason)
     {
         var (_, api, slug, resourceId) = await ResourceAsync(server);
@@ -169,6 +171,18 @@ public sealed class IngestionApiTests(IngestionServer server) : IClassFixture<In
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var errors = (await JsonAsync(response)).GetProperty("errors");
         Assert.Contains(reason, errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(await RecordsAsync(server, resourceId));
+    }
+
+    [Fact]
+    public async Task A_json_value_with_an_escaped_NUL_is_refused_by_field_and_nothing_is_stored()
+    {
+        var (_, api, slug, resourceId) = await ResourceAsync(server);
+
+        var response = await UploadAsync(api, slug, Body(Encoding.UTF8.GetBytes("""[{"code":"J1","name":"张三"},{"code":"J2","name":"李\u0000四"}]"""), "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("NUL character", (await JsonAsync(response)).GetProperty("errors").GetProperty("rows[2].name")[0].GetString(), StringComparison.Ordinal);
         Assert.Empty(await RecordsAsync(server, resourceId));
     }
 
