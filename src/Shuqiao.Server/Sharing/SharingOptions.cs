@@ -33,6 +33,12 @@ public sealed class SharingOptions
     [Range(1, 120)]
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Internal addresses (IPs or CIDR ranges) webhooks may reach anyway, e.g. an on-premises receiver at 10.20.0.8.
+    /// Empty by default: loopback, private and link-local addresses are refused (<see cref="WebhookAddressGuard"/>).
+    /// </summary>
+    public IList<string> WebhookAllowedNetworks { get; } = [];
+
     public WorkingDayCalendar Calendar()
     {
         var shipped = WorkingDayCalendar.China2026;
@@ -43,6 +49,8 @@ public sealed class SharingOptions
     }
 
     public ReplyDeadlines Deadlines() => new(Calendar(), ReplyWorkingDays);
+
+    public bool NetworksAreValid() => Core.Identity.IpAllowList.Parse(WebhookAllowedNetworks).Succeeded;
 
     public bool DaysAreValid() => Holidays.Concat(WorkedWeekendDays).All(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
 

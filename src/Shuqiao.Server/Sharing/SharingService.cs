@@ -45,6 +45,7 @@ public sealed class SharingService(
     CatalogStore catalog,
     OrganizationStore organizations,
     IDataProtectionProvider protection,
+    WebhookAddressGuard webhookAddresses,
     IOptions<SharingOptions> options,
     TimeProvider clock,
     ILogger<SharingService> logger)
@@ -380,6 +381,13 @@ public sealed class SharingService(
         if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 2000)
         {
             return Failure.Invalid(new Issue("url", "webhook.url", "must be an absolute http(s) URL", []));
+        }
+
+        // Names are checked again on every delivery, against what DNS then returns; literal addresses can be refused now.
+        var literal = System.Net.IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) ? address : uri.IsLoopback ? System.Net.IPAddress.Loopback : null;
+        if (literal is not null && !webhookAddresses.Allows(literal))
+        {
+            return Failure.Invalid(new Issue("url", "webhook.internal", "points to an internal address (loopback, private or link-local), which webhooks may not reach", []));
         }
 
         var current = await notifications.FindWebhookAsync(organizationId, cancellationToken);

@@ -11,6 +11,7 @@ public static class SharingSetup
     {
         services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.DaysAreValid(), "Shuqiao:Sharing:Holidays and WorkedWeekendDays are dates written yyyy-MM-dd.")
+            .Validate(o => o.NetworksAreValid(), "Shuqiao:Sharing:WebhookAllowedNetworks are IP addresses or CIDR ranges (10.20.0.0/16).")
             .ValidateOnStart();
         services.AddAuthorizationBuilder()
             .AddPolicy(SharingPolicies.Requesters, p => p.RequireRole(Roles.DataSteward, Roles.ApiClient))
@@ -22,7 +23,9 @@ public static class SharingSetup
         services.TryAddSingleton<OrganizationStore>();
         services.AddScoped<SharingService>();
         services.AddSingleton<WebhookSender>();
-        services.AddHttpClient(WebhookSender.HttpClientName);
+        services.AddSingleton<WebhookAddressGuard>();
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<WebhookAddressGuard>().Handler());
         services.AddSingleton<SharingJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<SharingJobs>());
         return services;

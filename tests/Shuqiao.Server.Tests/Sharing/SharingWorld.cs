@@ -20,6 +20,7 @@ public class SharingServer : ServerFactory
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Shuqiao:Sharing:JobIntervalSeconds"] = "3600",
+        ["Shuqiao:Sharing:WebhookAllowedNetworks:0"] = "127.0.0.1", // the tests' receiver; loopback is refused by default
     };
 
     /// <summary>Runs the jobs' steps once, as the timer would.</summary>
