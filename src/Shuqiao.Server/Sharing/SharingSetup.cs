@@ -1,3 +1,4 @@
+using Shuqiao.Server.Platform;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shuqiao.Core.Identity;
 using Shuqiao.Storage.Organizations;
@@ -28,6 +29,7 @@ public static class SharingSetup
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<WebhookAddressGuard>().Handler());
         services.AddSingleton<SharingJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<SharingJobs>());
+        services.AddSingleton<IStartupTask, SharingDemoData>();
         return services;
     }
 
