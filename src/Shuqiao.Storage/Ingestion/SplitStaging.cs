@@ -22,7 +22,7 @@ namespace Shuqiao.Storage.Ingestion;
 internal sealed class SplitStaging : IAsyncDisposable
 {
     /// <summary>Rows per staging table: small enough that little of the insert is left once the last table is copied.</summary>
-    public const int RowsPerTable = 100_000;
+    public const int RowsPerTable = 50_000;
 
     // The advisory lock class (two-int form, 'SQIG') marking a batch whose staging tables are alive.
     private const string LockBatch = "select pg_advisory_lock_shared(1397836103, hashtext(@Batch))";
