@@ -75,6 +75,20 @@ public sealed class IngestionSplitStagingTests(ServerFactory server) : IClassFix
     }
 
     [Fact]
+    public async Task Two_first_loads_at_once_are_both_stored_and_neither_sweeps_the_others_staging_tables()
+    {
+        var (_, api, slug, resourceId) = await ResourceAsync(server);
+        var (_, otherApi, otherSlug, otherResourceId) = await ResourceAsync(server);
+
+        var responses = await Task.WhenAll(UploadAsync(api, slug, Csv(Generate(Rows))), UploadAsync(otherApi, otherSlug, Csv(Generate(Rows))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(Rows, await CountAsync(server, "select count(*) from records where resource_id = $1", resourceId));
+        Assert.Equal(Rows, await CountAsync(server, "select count(*) from records where resource_id = $1", otherResourceId));
+        Assert.Equal(0, await StagingTablesAsync());
+    }
+
+    [Fact]
     public async Task Staging_tables_no_live_batch_holds_are_swept_and_those_of_a_live_batch_are_kept()
     {
         var dead = Guid.NewGuid().ToString("N");
