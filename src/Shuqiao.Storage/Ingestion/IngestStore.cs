@@ -73,10 +73,11 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string ResourceHasRecords = "select exists (select 1 from records where resource_id = @ResourceId)";
 
-    // One staging table of a first load (SplitStaging); the primary key refuses a repeated key.
+    // One staging table of a first load (SplitStaging); the primary key refuses a repeated key. Statements naming a
+    // staging table are run as plain NpgsqlCommands: each name is new, and Dapper would cache every one of them.
     private const string InsertFirstRecordsFrom = """
         insert into records (resource_id, key, payload, version, batch_id, updated_at)
-        select @ResourceId, key, payload, 1, @BatchId, @Now from {table}
+        select $1, key, payload, 1, $2, $3 from {table}
         """;
 
     // Before anything changes: the versions this batch replaces (changed payloads) or removes (deletes).
@@ -417,9 +418,12 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
                 inserting.Start();
                 try
                 {
-                    inserted += await connection.ExecuteAsync(new CommandDefinition(
-                        InsertFirstRecordsFrom.Replace("{table}", table, StringComparison.Ordinal),
-                        new { ResourceId = resourceId, BatchId = id, Now = startedAt }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+                    await using var insert = new NpgsqlCommand(InsertFirstRecordsFrom.Replace("{table}", table, StringComparison.Ordinal), connection, transaction)
+                    {
+                        CommandTimeout = 0,
+                        Parameters = { new() { Value = resourceId }, new() { Value = id }, new() { Value = startedAt } },
+                    };
+                    inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
                 {
@@ -466,7 +470,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             var gather = "insert into ingest_stage (row_number, deleted, key, payload) " +
                 string.Join(" union all ", tables.Select(t => $"select row_number, deleted, key, payload from {t}"));
-            await connection.ExecuteAsync(new CommandDefinition(gather, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            await SplitStaging.ExecuteAsync(connection, transaction, gather, cancellationToken);
         }
 
         phases.Mark("staged rows gathered for the general path");

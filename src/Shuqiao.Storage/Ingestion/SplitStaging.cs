@@ -188,7 +188,7 @@ internal sealed class SplitStaging : IAsyncDisposable
         }
 
         _transaction = await _connection.BeginTransactionAsync(cancellationToken);
-        await _connection.ExecuteAsync(new CommandDefinition(CreateTable.Replace("{table}", table, StringComparison.Ordinal), transaction: _transaction, cancellationToken: cancellationToken));
+        await ExecuteAsync(_connection, _transaction, CreateTable.Replace("{table}", table, StringComparison.Ordinal), cancellationToken);
         var copy = await _connection.BeginRawBinaryCopyAsync(CopyTable.Replace("{table}", table, StringComparison.Ordinal), cancellationToken);
         copy.WriteTimeout = Timeout.Infinite;
         copy.ReadTimeout = Timeout.Infinite;
@@ -224,7 +224,7 @@ internal sealed class SplitStaging : IAsyncDisposable
         {
             if (drop is not null)
             {
-                await _connection.ExecuteAsync(new CommandDefinition(drop, commandTimeout: 0));
+                await ExecuteAsync(_connection, null, drop, CancellationToken.None);
             }
 
             await _connection.ExecuteAsync(new CommandDefinition(UnlockBatch, new { Batch = _batch }));
@@ -236,7 +236,7 @@ internal sealed class SplitStaging : IAsyncDisposable
                 try
                 {
                     await using var fresh = await _dataSource.OpenConnectionAsync();
-                    await fresh.ExecuteAsync(new CommandDefinition(drop, commandTimeout: 0));
+                    await ExecuteAsync(fresh, null, drop, CancellationToken.None);
                 }
                 catch (Exception again) when (again is NpgsqlException or InvalidOperationException or IOException)
                 {
@@ -248,6 +248,16 @@ internal sealed class SplitStaging : IAsyncDisposable
         {
             await _connection.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Runs a statement that names staging tables as a plain command: every batch's names are new, and Dapper would
+    /// keep each such statement in its cache.
+    /// </summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task RollbackQuietlyAsync(NpgsqlTransaction transaction)
