@@ -18,6 +18,15 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan RejectedRowRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Batches loading at the same time on this node (default 8); more uploads wait for a free slot. A resource's first
+    /// load holds two database connections (its transaction and the staging connection beside it, briefly a third to
+    /// answer a replay), so three times this must stay below the connection pool's <c>Maximum Pool Size</c> (default
+    /// 50): otherwise batches holding one connection each could wait forever for their second.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentBatches { get; set; } = 8;
+
     /// <summary>How often the retention job looks for rejected rows to clear (default hourly).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromHours(1);

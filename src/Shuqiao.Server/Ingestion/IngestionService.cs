@@ -26,6 +26,7 @@ public sealed class IngestionService(
     IngestStore store,
     RejectedRowRetentionStore retention,
     IOptions<IngestionOptions> options,
+    IngestionSlots slots,
     Quality.QualityBacklog quality,
     ILogger<IngestionService> logger)
 {
@@ -81,7 +82,12 @@ public sealed class IngestionService(
         var schema = CompiledSchema.Compile(resource.Fields, catalog.ValueOptions);
         var batch = new NewBatch(resource.Id, resource.Code.Value, resource.Version, actor, organizationId, actorId, key, format!.Value, charset, mode!.Value);
         var rows = BatchReader.Open(body, format.Value, encoding!, schema);
-        var outcome = await store.IngestAsync(batch, rows, body.Digest, cancellationToken);
+        Outcome<IngestResult> outcome;
+        using (await slots.TakeAsync(cancellationToken))
+        {
+            outcome = await store.IngestAsync(batch, rows, body.Digest, cancellationToken);
+        }
+
         if (outcome.Value is { Replayed: false } result)
         {
             var counts = result.Batch.Counts;

@@ -11,7 +11,12 @@ public static class IngestionSetup
     /// <summary>Registers ingestion. Call after <c>AddCatalog()</c>: the demo records need the demo catalog.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
-        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations()
+            .Validate<Npgsql.NpgsqlDataSource>(
+                (options, dataSource) => 3 * options.MaxConcurrentBatches < new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize,
+                "Shuqiao:Ingestion:MaxConcurrentBatches × 3 must stay below the database pool's Maximum Pool Size (a batch holds up to three connections).")
+            .ValidateOnStart();
+        services.AddSingleton<IngestionSlots>();
         services.AddAuthorizationBuilder().AddPolicy(IngestionPolicies.Loaders, p => p.RequireRole(Roles.PlatformAdmin, Roles.DataSteward, Roles.ApiClient))
             .AddPolicy(IngestionPolicies.ConsoleLoaders, p => p.AddAuthenticationSchemes(AuthSchemes.Console).RequireRole(Roles.PlatformAdmin, Roles.DataSteward));
         services.AddSingleton<IngestStore>();
@@ -20,6 +25,7 @@ public static class IngestionSetup
         services.AddHostedService(sp => sp.GetRequiredService<RejectedRowRetention>());
         services.AddScoped<IngestionService>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IStartupTask, IngestStagingSweep>();
         services.AddSingleton<IStartupTask, IngestionDemoData>();
         return services;
     }

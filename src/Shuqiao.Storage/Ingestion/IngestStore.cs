@@ -73,9 +73,11 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string ResourceHasRecords = "select exists (select 1 from records where resource_id = @ResourceId)";
 
-    private const string InsertFirstRecords = """
+    // One staging table of a first load (SplitStaging); the primary key refuses a repeated key. Statements naming a
+    // staging table are run as plain NpgsqlCommands: each name is new, and Dapper would cache every one of them.
+    private const string InsertFirstRecordsFrom = """
         insert into records (resource_id, key, payload, version, batch_id, updated_at)
-        select @ResourceId, key, payload, 1, @BatchId, @Now from ingest_stage
+        select $1, key, payload, 1, $2, $3 from {table}
         """;
 
     // Before anything changes: the versions this batch replaces (changed payloads) or removes (deletes).
@@ -209,106 +211,55 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(digest);
         var id = Guid.CreateVersion7();
-        var startedAt = clock.GetUtcNow();
-        var phases = new PhaseClock();
-        var read = new ReadTally();
-        IReadOnlyList<Issue>? aborted = null;
-
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
-        var copy = await connection.BeginRawBinaryCopyAsync(CopyStage, cancellationToken);
-        copy.WriteTimeout = Timeout.Infinite;
-        copy.ReadTimeout = Timeout.Infinite;
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ResourceHasRecords, new { batch.ResourceId }, cancellationToken: cancellationToken)))
+        {
+            return await LoadAsync(connection, null, id, batch, rows, digest, cancellationToken);
+        }
 
-        // Reading and checking rows (CPU) runs on its own thread and encodes them as binary COPY rows into pooled
-        // chunks; this thread only copies chunks to PostgreSQL, which parses them in its own process meanwhile. The
-        // bounded queue keeps memory at a few chunks, whatever the size of the upload.
-        var queue = Channel.CreateBounded<StagingChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
-        // A thread of its own, not the pool's: reading the request body blocks it, and a blocked pool thread makes
-        // the pool add threads slowly (about two a second) while Kestrel and Npgsql wait for one.
-        var producer = Task.Factory.StartNew(
-            () => ReadRows(rows, batch.Mode, read, phases, queue.Writer, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var copying = true;
-        var writing = new Stopwatch();
+        // A resource's first load (the big one): a second backend stages the rows while this one inserts them. The
+        // staging tables are dropped once the batch's transaction has ended (LoadAsync returns only then).
+        var staging = await SplitStaging.OpenAsync(dataSource, id, cancellationToken);
         try
         {
-            await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
-            {
-                writing.Start();
-                try
-                {
-                    await copy.WriteAsync(chunk.Bytes, cancellationToken);
-                }
-                finally
-                {
-                    chunk.Return();
-                    writing.Stop();
-                }
-            }
-
-            // Time spent handing rows to PostgreSQL (waiting for it to take them): the rest of the stage is waiting for rows.
-            phases.Add("COPY writes (waiting for PostgreSQL)", writing.Elapsed.TotalSeconds);
-
-            await copy.WriteAsync(StagingChunks.Trailer, cancellationToken);
-            copying = false;
-            await copy.DisposeAsync();
-            phases.Mark("stage (read, check and COPY)");
-        }
-        catch (IngestAbortedException e)
-        {
-            aborted = e.Issues;
+            return await LoadAsync(connection, staging, id, batch, rows, digest, cancellationToken);
         }
         finally
         {
-            if (copying)
-            {
-                await CancelCopyAsync(copy);
-            }
-
-            queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
-            await producer;
-            while (queue.Reader.TryRead(out var left))
-            {
-                left.Return();
-            }
+            await staging.DisposeAsync();
         }
+    }
+
+    /// <summary>Drops the staging tables a crash left behind (their batches' connections are gone).</summary>
+    public Task SweepStagingAsync(CancellationToken cancellationToken) => SplitStaging.SweepAsync(dataSource, cancellationToken);
+
+    private async Task<Outcome<IngestResult>> LoadAsync(
+        NpgsqlConnection connection, SplitStaging? staging, Guid id, NewBatch batch, RowReader rows, Func<BodyDigest> digest, CancellationToken cancellationToken)
+    {
+        var startedAt = clock.GetUtcNow();
+        var phases = new PhaseClock();
+        var read = new ReadTally();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (aborted, inserted) = staging is null
+            ? (await StageAsync(connection, transaction, rows, batch.Mode, read, phases, cancellationToken), -1L)
+            : await StageAndInsertAsync(connection, transaction, staging, batch.ResourceId, id, startedAt, rows, batch.Mode, read, phases, cancellationToken);
 
         if (aborted is null && read.Received == 0)
         {
             aborted = [IngestIssues.Empty()];
         }
 
-        // Every row read, checked and staged: the body's digest is complete, and the records written carry this time.
+        // Every row read, checked and staged: the body's digest is complete, and the records written carry this time
+        // (those of a first load, inserted while the rows were still arriving, the time the batch started).
         var body = digest();
         var validatedAt = clock.GetUtcNow();
         var rejections = read.Rejections;
         var rejected = read.Rejected;
-        var fast = false;
-        var inserted = 0L;
+        var fast = aborted is null && inserted >= 0;
         if (aborted is not null)
         {
             rejections.Clear();
             rejections.AddRange(aborted.Select(i => new RowRejection(0, i.Field, i.Code, i.Reason, null)));
-        }
-        else if (rejected == 0 && read.Deletes == 0 &&
-            !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ResourceHasRecords, new { batch.ResourceId }, transaction, cancellationToken: cancellationToken)))
-        {
-            // A resource's first load (the big one): nothing to supersede, so the rows go in with one plain INSERT.
-            // Its primary key finds a key repeated within the batch (or loaded meanwhile by another batch); then the
-            // insert is undone and the batch takes the general path, which reports every repeated row.
-            await transaction.SaveAsync("first_load", cancellationToken);
-            try
-            {
-                inserted = await connection.ExecuteAsync(new CommandDefinition(InsertFirstRecords, new { batch.ResourceId, BatchId = id, Now = validatedAt }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-                fast = true;
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                await transaction.RollbackAsync("first_load", cancellationToken);
-            }
-
-            phases.Mark(fast ? "insert (first load)" : "insert (first load, undone: repeated keys)");
         }
 
         var upserts = read.Upserts;
@@ -373,6 +324,172 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return outcome.Value is { } done ? done with { Phases = phases.All } : outcome;
     }
 
+    // One backend (a resource that already has records): the rows are COPYed into a temporary table of the batch's
+    // transaction, and the general path writes them. Answers the issues of an unreadable upload, or null.
+    private static async Task<IReadOnlyList<Issue>?> StageAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RowReader rows, BatchMode mode, ReadTally read, PhaseClock phases, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Issue>? aborted = null;
+        await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
+        var copy = await connection.BeginRawBinaryCopyAsync(CopyStage, cancellationToken);
+        copy.WriteTimeout = Timeout.Infinite;
+        copy.ReadTimeout = Timeout.Infinite;
+
+        // Reading and checking rows (CPU) runs on its own thread and encodes them as binary COPY rows into pooled
+        // chunks; this thread only copies chunks to PostgreSQL, which parses them in its own process meanwhile. The
+        // bounded queue keeps memory at a few chunks, whatever the size of the upload.
+        var queue = Channel.CreateBounded<StagingChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        var producer = StartReader(rows, mode, read, phases, queue.Writer, cancellationToken);
+        var copying = true;
+        var writing = new Stopwatch();
+        try
+        {
+            await copy.WriteAsync(StagingChunks.Header, cancellationToken);
+            await foreach (var chunk in queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                writing.Start();
+                try
+                {
+                    await copy.WriteAsync(chunk.Bytes, cancellationToken);
+                }
+                finally
+                {
+                    chunk.Return();
+                    writing.Stop();
+                }
+            }
+
+            // Time spent handing rows to PostgreSQL (waiting for it to take them): the rest of the stage is waiting for rows.
+            phases.Add("COPY writes (waiting for PostgreSQL)", writing.Elapsed.TotalSeconds);
+
+            await copy.WriteAsync(StagingChunks.Trailer, cancellationToken);
+            copying = false;
+            await copy.DisposeAsync();
+            phases.Mark("stage (read, check and COPY)");
+        }
+        catch (IngestAbortedException e)
+        {
+            aborted = e.Issues;
+        }
+        finally
+        {
+            if (copying)
+            {
+                await CancelCopyAsync(copy);
+            }
+
+            queue.Writer.TryComplete(); // a COPY that failed stops the reader thread too
+            await producer;
+            Drain(queue.Reader);
+        }
+
+        return aborted;
+    }
+
+    // Two backends (a resource's first load): the staging connection COPYs the rows into unlogged tables of
+    // SplitStaging.RowsPerTable rows, and this transaction inserts each finished table into records while the next
+    // is copied, under a savepoint. Answers the issues of an unreadable upload (or null) and the records inserted, or
+    // -1 when the batch must take the general path instead — a rejected row, a delete, or a key the primary key
+    // refuses (repeated in the batch, or loaded meanwhile by another batch): then the inserts are undone and the
+    // staged rows gathered into the temporary staging table the general path reads, which reports every repeated row.
+    private static async Task<(IReadOnlyList<Issue>? Aborted, long Inserted)> StageAndInsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SplitStaging staging, Guid resourceId, Guid id, DateTimeOffset startedAt, RowReader rows, BatchMode mode,
+        ReadTally read, PhaseClock phases, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Issue>? aborted = null;
+        await transaction.SaveAsync("first_load", cancellationToken);
+        var queue = Channel.CreateBounded<StagingChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        var ready = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = StartReader(rows, mode, read, phases, queue.Writer, cancellationToken);
+        var copier = staging.CopyAsync(queue.Reader, ready.Writer, stop.Token);
+        var insertable = true;
+        var inserted = 0L;
+        var inserting = new Stopwatch();
+        try
+        {
+            await foreach (var table in ready.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (!insertable || read.Diverted)
+                {
+                    continue;
+                }
+
+                inserting.Start();
+                try
+                {
+                    await using var insert = new NpgsqlCommand(InsertFirstRecordsFrom.Replace("{table}", table, StringComparison.Ordinal), connection, transaction)
+                    {
+                        CommandTimeout = 0,
+                        Parameters = { new() { Value = resourceId }, new() { Value = id }, new() { Value = startedAt } },
+                    };
+                    inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    await transaction.RollbackAsync("first_load", cancellationToken);
+                    insertable = false;
+                }
+                finally
+                {
+                    inserting.Stop();
+                }
+            }
+
+            phases.Add("COPY writes (waiting for PostgreSQL)", staging.Writing.Elapsed.TotalSeconds);
+            phases.Add("inserts (first load, table by table)", inserting.Elapsed.TotalSeconds);
+            phases.Mark("stage and insert (two backends)");
+        }
+        catch (IngestAbortedException e)
+        {
+            aborted = e.Issues;
+        }
+        finally
+        {
+            // Whatever ended this side stops the others: the copier (cancelled), the reader thread (its queue closed).
+            await stop.CancelAsync();
+            queue.Writer.TryComplete();
+            await copier;
+            await producer;
+            Drain(queue.Reader);
+        }
+
+        if (aborted is not null)
+        {
+            return (aborted, -1);
+        }
+
+        if (insertable && !read.Diverted && read.Rejected == 0 && read.Deletes == 0)
+        {
+            return (null, inserted);
+        }
+
+        await transaction.RollbackAsync("first_load", cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(CreateStage, transaction: transaction, cancellationToken: cancellationToken));
+        if (staging.Tables is { Count: > 0 } tables)
+        {
+            var gather = "insert into ingest_stage (row_number, deleted, key, payload) " +
+                string.Join(" union all ", tables.Select(t => $"select row_number, deleted, key, payload from {t}"));
+            await SplitStaging.ExecuteAsync(connection, transaction, gather, cancellationToken);
+        }
+
+        phases.Mark("staged rows gathered for the general path");
+        return (null, -1);
+    }
+
+    // A thread of its own, not the pool's: reading the request body blocks it, and a blocked pool thread makes
+    // the pool add threads slowly (about two a second) while Kestrel and Npgsql wait for one.
+    private static Task StartReader(RowReader rows, BatchMode mode, ReadTally read, PhaseClock phases, ChannelWriter<StagingChunk> queue, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => ReadRows(rows, mode, read, phases, queue, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static void Drain(ChannelReader<StagingChunk> queue)
+    {
+        while (queue.TryRead(out var left))
+        {
+            left.Return();
+        }
+    }
+
     // The reader thread: reads and checks every row, keeps the first rejections and findings, and queues the rows to
     // store as COPY chunks. All or nothing: once a row is refused nothing will be stored, but every row is still read
     // and checked, so the answer lists every rejected row.
@@ -390,6 +507,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
                     if (rows.Rejected)
                     {
                         read.Rejected++;
+                        read.Diverted = true;
                         foreach (var issue in rows.Rejections)
                         {
                             Keep(read.Rejections, new RowRejection(rows.Row, issue.Field, issue.Code, issue.Reason, rows.Raw));
@@ -410,6 +528,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
                     if (mode == BatchMode.Partial || read.Rejected == 0)
                     {
                         var delete = rows.Operation == RowOperation.Delete;
+                        read.Diverted |= delete;
                         _ = delete ? read.Deletes++ : read.Upserts++;
                         if (chunks.Add(rows.Row, delete, rows.Key, rows.Payload) is { } full)
                         {
@@ -530,7 +649,7 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
     // A refused row may hold U+0000 (that is why it was refused); PostgreSQL text cannot, so it is kept as U+FFFD.
     private static string Storable(string text) => text.Replace('\0', '\uFFFD');
 
-    private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
+    internal static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
     {
         try
         {
@@ -612,6 +731,15 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
     // What the reader thread found; read by the request once that thread has finished.
     private sealed class ReadTally
     {
+        private volatile bool _diverted;
+
+        /// <summary>A row was rejected or is a delete: a first load takes the general path (read while the thread runs).</summary>
+        public bool Diverted
+        {
+            get => _diverted;
+            set => _diverted = value;
+        }
+
         public long Received { get; set; }
 
         public long Rejected { get; set; }

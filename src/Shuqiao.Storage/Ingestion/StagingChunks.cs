@@ -5,9 +5,12 @@ using System.Text;
 namespace Shuqiao.Storage.Ingestion;
 
 /// <summary>A pooled buffer of whole rows in PostgreSQL's binary COPY format, handed from the reading thread to the COPY.</summary>
-internal sealed class StagingChunk(byte[] buffer, int length)
+internal sealed class StagingChunk(byte[] buffer, int length, int rows)
 {
     public ReadOnlyMemory<byte> Bytes => buffer.AsMemory(0, length);
+
+    /// <summary>How many rows the chunk holds (the split staging starts a new table every so many rows).</summary>
+    public int Rows => rows;
 
     public void Return() => ArrayPool<byte>.Shared.Return(buffer);
 }
@@ -15,26 +18,22 @@ internal sealed class StagingChunk(byte[] buffer, int length)
 /// <summary>
 /// Encodes staged rows <c>(row_number bigint, deleted boolean, key text, payload jsonb)</c> in the binary COPY format
 /// (PostgreSQL docs, "COPY", Binary Format) straight into pooled chunks: the payload's UTF-8 JSON is copied as it came
-/// from the reader, with no string in between. A chunk holds whole rows, so the COPY writer only copies bytes.
+/// from the reader, with no string in between. A chunk holds whole rows, so the COPY writer only copies bytes; each
+/// COPY starts with <see cref="Header"/> and ends with <see cref="Trailer"/>, so the rows may go to several tables.
 /// </summary>
 internal sealed class StagingChunks
 {
     public const int ChunkBytes = 64 * 1024;
 
     // "PGCOPY\n\377\r\n\0", flags 0, header extension length 0.
-    private static ReadOnlySpan<byte> Header => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    public static ReadOnlyMemory<byte> Header { get; } = new byte[] { (byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
     /// <summary>The file trailer: a field count of -1.</summary>
     public static ReadOnlyMemory<byte> Trailer { get; } = new byte[] { 0xFF, 0xFF };
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
     private int _length;
-
-    public StagingChunks()
-    {
-        Header.CopyTo(_buffer);
-        _length = Header.Length;
-    }
+    private int _rows;
 
     /// <summary>Adds a row; answers the chunk it filled (to be sent) or null while the current one has room.</summary>
     public StagingChunk? Add(long row, bool deleted, ReadOnlySpan<char> key, ReadOnlySpan<byte> payload)
@@ -75,6 +74,7 @@ internal sealed class StagingChunks
         }
 
         _length += at;
+        _rows++;
         return full;
     }
 
@@ -83,9 +83,10 @@ internal sealed class StagingChunks
 
     private StagingChunk Take()
     {
-        var chunk = new StagingChunk(_buffer, _length);
+        var chunk = new StagingChunk(_buffer, _length, _rows);
         _buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         _length = 0;
+        _rows = 0;
         return chunk;
     }
 }

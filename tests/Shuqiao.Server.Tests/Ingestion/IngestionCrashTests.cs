@@ -39,6 +39,7 @@ public sealed class IngestionCrashTests(ServerFactory server) : IClassFixture<Se
         var stored = await CountAsync(server, "select count(*) from records where resource_id = $1", resourceId);
         var batches = await CountAsync(server, "select count(*) from ingest_batches where resource_id = $1", resourceId);
         Assert.True((stored, batches) is (0, 0) or (Rows, 1), $"{stored} records and {batches} batches after the crash");
+        var left = StagingTables(server.ConnectionString);
 
         using (var process = await ServerProcess.StartAsync(server.ConnectionString))
         {
@@ -50,6 +51,16 @@ public sealed class IngestionCrashTests(ServerFactory server) : IClassFixture<Se
 
         Assert.Equal(Rows, await CountAsync(server, "select count(*) from records where resource_id = $1", resourceId));
         Assert.Equal(1, await CountAsync(server, "select count(*) from ingest_batches where resource_id = $1", resourceId));
+        // The unlogged staging tables of the first load (rows as sent) that the crash left behind are swept.
+        Assert.True(StagingTables(server.ConnectionString) == 0, $"{left} staging tables after the crash, some still there after the restart");
+    }
+
+    private static long StagingTables(string connectionString)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand("select count(*) from pg_class where relname like 'ingest\\_stage\\_%'", connection);
+        return (long)command.ExecuteScalar()!;
     }
 
     // The batch is in the middle of its binary COPY into the staging table.
