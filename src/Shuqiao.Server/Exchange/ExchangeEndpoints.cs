@@ -22,6 +22,7 @@ public static class ExchangeEndpoints
         exchange.MapGet("/{resource}/records/{key}", Record).WithName("ExchangeRecord").RequireAuthorization(ExchangePolicies.Consumers);
         exchange.MapPost("/{resource}/query", Query).WithName("ExchangeQuery").RequireAuthorization(ExchangePolicies.Consumers);
         exchange.MapPost("/{resource}/verify", Verify).WithName("ExchangeVerify").RequireAuthorization(ExchangePolicies.Consumers);
+        exchange.MapGet("/{resource}/changes", Changes).WithName("ExchangeChanges").RequireAuthorization(ExchangePolicies.Consumers);
         return routes;
     }
 
@@ -43,6 +44,12 @@ public static class ExchangeEndpoints
         var caller = Caller(context);
         using var body = await ReadBodyAsync(context, cancellationToken);
         return Respond(context, caller, await service.VerifyAsync(caller, resource, body?.RootElement ?? default, cancellationToken));
+    }
+
+    private static async Task<IResult> Changes(string resource, string? since, int? pageSize, HttpContext context, ExchangeService service, CancellationToken cancellationToken)
+    {
+        var caller = Caller(context);
+        return Respond(context, caller, await service.ChangesAsync(caller, resource, since, pageSize, cancellationToken));
     }
 
     /// <summary>The caller of an exchange request: the API client (policy), its organization, and the headers.</summary>

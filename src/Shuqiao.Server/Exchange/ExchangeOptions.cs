@@ -25,6 +25,13 @@ public sealed class ExchangeOptions
     [Range(0, 3600)]
     public int ResourceCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The change feed serves changes older than this only: ingestion stamps rows when they are staged, so a batch
+    /// committing later than its stamp must be in before the feed passes its time. Set it above the longest batch.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int ChangesLagSeconds { get; set; } = 60;
+
     /// <summary>Anomaly job period (异常访问检测).</summary>
     [Range(10, 86_400)]
     public int AnomalyIntervalSeconds { get; set; } = 300;

@@ -245,6 +245,82 @@ public sealed class ExchangeService(
     }
 
     /// <summary>
+    /// <c>GET /exchange/{code}/changes?since=&lt;cursor&gt;</c> (增量同步): records written or deleted since the cursor, oldest
+    /// first, within the grant's row scope, projected and masked as reads are (a deletion carries the granted key fields).
+    /// The answer's <c>nextCursor</c> is where the next poll starts (the same cursor when nothing changed).
+    /// </summary>
+    public async Task<ExchangeAnswer> ChangesAsync(ExchangeCaller caller, string code, string? since, int? pageSize, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var entry = await ResourceAsync(code, cancellationToken);
+        var gatewayCaller = new GatewayCaller(caller.ClientId, caller.OrganizationId, caller.Purpose, now, 0);
+        if (entry is null)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, null, null, AccessOperation.Changes, null, NoResource, started);
+        }
+
+        var resource = entry.Resource;
+        var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
+        var query = new ExchangeQuery(null, null, [], pageSize, since);
+        var decision = ExchangeGateway.Decide(grant, resource, gatewayCaller, query, _limits);
+        (DateTimeOffset Time, string Key)? position = null;
+        if (decision.Plan is not null && pageSize is < 1)
+        {
+            decision = new Denial(DenialReason.InvalidQuery, "pageSize", [ExchangeIssues.PageSize("pageSize", _limits.MaxPageSize)]);
+        }
+        else if (decision.Plan is not null && since is not null)
+        {
+            position = ChangeCursor.Decode(since);
+            if (position is null)
+            {
+                decision = new Denial(DenialReason.InvalidQuery, "since", [ExchangeIssues.Cursor("since")]);
+            }
+        }
+
+        decision = await QuotaAsync(decision, grant, resource, gatewayCaller, query, now, cancellationToken);
+        if (decision.Denial is { } denial)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Changes, QueryShape.Of(query), denial, started);
+        }
+
+        var plan = decision.Plan!;
+        List<(string Key, string Payload, DateTimeOffset Time, bool Deleted)> rows;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            rows = await RecordQuerySql.Changes(resource, plan.Filter, position?.Time, position?.Key ?? "", now.AddSeconds(-options.Value.ChangesLagSeconds), plan.PageSize)
+                .ReadChangesAsync(connection, cancellationToken);
+        }
+
+        var context = pseudonyms.For(caller.OrganizationId);
+        var keysOnly = plan with { Fields = plan.Fields.Where(f => f.Field.Key).ToList() };
+        var buffer = new ArrayBufferWriter<byte>(256 * (rows.Count + 1));
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("items");
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                using var document = JsonDocument.Parse(row.Payload);
+                writer.WriteStartObject();
+                writer.WriteString("op", row.Deleted ? "delete" : "upsert");
+                writer.WriteString("changedAt", row.Time);
+                writer.WritePropertyName("record");
+                (row.Deleted ? keysOnly : plan).Project(document.RootElement, context, writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("nextCursor", rows.Count > 0 ? ChangeCursor.Encode(rows[^1].Time, rows[^1].Key) : since);
+            writer.WriteEndObject();
+        }
+
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller, cancellationToken);
+        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
     /// The benchmark's baseline (benchmark mode only): the same resource lookup and the same SQL as
     /// <see cref="RecordAsync"/> for a grant without row scope, but no grant, masking or audit; the stored payload as is.
     /// </summary>
@@ -387,6 +463,32 @@ public sealed class ExchangeService(
         }
 
         return entry;
+    }
+}
+
+/// <summary>The change feed's position: the time and key of the last change served, as URL-safe base64 of <c>["time", "key"]</c>.</summary>
+public static class ChangeCursor
+{
+    public static string Encode(DateTimeOffset time, string key) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new[] { time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture), key }))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTimeOffset Time, string Key)? Decode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            var base64 = text.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(base64));
+            return parts is [var t, var k] && DateTimeOffset.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+                ? (time, k)
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return null;
+        }
     }
 }
 

@@ -81,6 +81,7 @@ public sealed class RecordQuerySql
     private readonly List<NpgsqlParameter> _parameters = [];
     private readonly Dictionary<string, ResourceField> _fields;
     private readonly ResourceField? _singleKey;
+    private string _alias = "r";
 
     private RecordQuerySql(DataResource resource)
     {
@@ -133,6 +134,66 @@ public sealed class RecordQuerySql
         return q;
     }
 
+    /// <summary>
+    /// The change feed (增量同步): records written and records deleted after (<paramref name="afterTime"/>,
+    /// <paramref name="afterKey"/>) and before <paramref name="until"/>, within <paramref name="filter"/> (a deleted
+    /// record by its last payload), in (time, key) order. Columns: key, payload (text), time, deleted.
+    /// </summary>
+    public static RecordQuerySql Changes(
+        DataResource resource, RowPredicate? filter, DateTimeOffset? afterTime, string afterKey, DateTimeOffset until, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var q = new RecordQuerySql(resource);
+        var parts = new List<string>(2);
+        foreach (var (alias, table, time, extra) in new[]
+        {
+            ("r", "records", "updated_at", ""),
+            ("h", "record_history", "superseded_at", " and h.deleted"),
+        })
+        {
+            q._alias = alias;
+            q._where.Clear();
+            q._where.Append(alias).Append(".resource_id = ").Append(q.Add(resource.Id)).Append(extra)
+                .Append(" and ").Append(alias).Append('.').Append(time).Append(" < ").Append(q.Add(until.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+            if (afterTime is { } t)
+            {
+                q._where.Append(" and (").Append(alias).Append('.').Append(time).Append(", ").Append(alias).Append(".key collate \"C\") > (")
+                    .Append(q.Add(t.ToUniversalTime(), NpgsqlDbType.TimestampTz)).Append(", ").Append(q.Add(afterKey, NpgsqlDbType.Text)).Append(" collate \"C\")");
+            }
+
+            if (filter is not null)
+            {
+                q._where.Append(" and ");
+                q.Predicate(filter);
+            }
+
+            parts.Add($"select {alias}.key, {alias}.payload::text as payload, {alias}.{time} as time, {(alias == "h" ? "true" : "false")} as deleted from {table} {alias} where {q._where}");
+        }
+
+        q.Sql = $"select key, payload, time, deleted from ({string.Join(" union all ", parts)}) c order by time, key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)}";
+        return q;
+    }
+
+    /// <summary>Runs a <see cref="Changes"/> query.</summary>
+    public async Task<List<(string Key, string Payload, DateTimeOffset Time, bool Deleted)>> ReadChangesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(Sql, connection);
+        foreach (var parameter in _parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        var rows = new List<(string, string, DateTimeOffset, bool)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetBoolean(3)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Runs the query: (key, payload JSON) per row.</summary>
     public async Task<List<(string Key, string Payload)>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -164,7 +225,7 @@ public sealed class RecordQuerySql
     private string Expression(string field)
     {
         var definition = _fields[field];
-        var text = $"(r.payload ->> {Add(field, NpgsqlDbType.Text)})";
+        var text = $"({_alias}.payload ->> {Add(field, NpgsqlDbType.Text)})";
         return definition.Type switch
         {
             FieldType.Integer or FieldType.Decimal => text + "::numeric",
@@ -191,13 +252,13 @@ public sealed class RecordQuerySql
         switch (predicate)
         {
             case RowPredicate.Eq eq when _singleKey is { } key && eq.Field == key.Name:
-                _where.Append("r.key = ").Append(Add(eq.Value.Text, NpgsqlDbType.Text));
+                _where.Append(_alias).Append(".key = ").Append(Add(eq.Value.Text, NpgsqlDbType.Text));
                 break;
             case RowPredicate.Eq eq:
                 _where.Append(Expression(eq.Field)).Append(" = ").Append(Value(eq.Value));
                 break;
             case RowPredicate.OneOf oneOf when _singleKey is { } key && oneOf.Field == key.Name:
-                _where.Append("r.key = any(").Append(Add(oneOf.Values.Select(v => v.Text).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
+                _where.Append(_alias).Append(".key = any(").Append(Add(oneOf.Values.Select(v => v.Text).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
                 break;
             case RowPredicate.OneOf oneOf:
                 var expression = Expression(oneOf.Field);
@@ -210,7 +271,7 @@ public sealed class RecordQuerySql
                 _where.Append(')');
                 break;
             case RowPredicate.Prefix prefix:
-                _where.Append("starts_with(r.payload ->> ").Append(Add(prefix.Field, NpgsqlDbType.Text)).Append(", ").Append(Add(prefix.Value, NpgsqlDbType.Text)).Append(')');
+                _where.Append("starts_with(").Append(_alias).Append(".payload ->> ").Append(Add(prefix.Field, NpgsqlDbType.Text)).Append(", ").Append(Add(prefix.Value, NpgsqlDbType.Text)).Append(')');
                 break;
             case RowPredicate.Range range:
                 var terms = new List<string>(2);

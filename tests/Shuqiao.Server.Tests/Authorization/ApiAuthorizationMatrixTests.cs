@@ -161,6 +161,7 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/exchange/{resource}/records/{key}"] = Who.ApiClient,
         ["POST /api/v1/exchange/{resource}/query"] = Who.ApiClient,
         ["POST /api/v1/exchange/{resource}/verify"] = Who.ApiClient,
+        ["GET /api/v1/exchange/{resource}/changes"] = Who.ApiClient,
         ["GET /api/v1/audit/events"] = Who.AuditReaders,
         ["GET /api/v1/audit/events.csv"] = Who.AuditReaders,
     };

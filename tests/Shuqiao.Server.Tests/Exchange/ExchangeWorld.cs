@@ -24,6 +24,7 @@ public class ExchangeServer : SharingServer
         ["Shuqiao:Sharing:JobIntervalSeconds"] = "3600",
         ["Shuqiao:Exchange:ResourceCacheSeconds"] = "0",
         ["Shuqiao:Exchange:AnomalyIntervalSeconds"] = "3600",
+        ["Shuqiao:Exchange:ChangesLagSeconds"] = "0",
     };
 }
 
@@ -131,6 +132,9 @@ internal sealed record ExchangeWorld(ExchangeServer Server, Guid Provider, Guid 
 
     public HttpRequestMessage Query(object body, string? purpose = Purpose, string? user = "u-1") =>
         With(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/exchange/{Slug}/query") { Content = JsonContent.Create(body) }, purpose, user);
+
+    public HttpRequestMessage Changes(string? since, string? purpose = Purpose) =>
+        With(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/exchange/{Slug}/changes" + (since is null ? "" : "?since=" + Uri.EscapeDataString(since))), purpose, "u-1");
 
     public HttpRequestMessage Verify(object values, string? purpose = Purpose, string? user = "u-1") =>
         With(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/exchange/{Slug}/verify") { Content = JsonContent.Create(new { values }) }, purpose, user);
