@@ -164,7 +164,7 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
             "rowsReturned", "maskedFields", "purpose", "outcome", "reason", "latencyMs", "requestId"])).Append("\r\n");
         foreach (var r in rows)
         {
-            text.Append(CsvRecords.Join([
+            text.Append(Join([
                 r.Time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), r.Id.ToString(), r.OrganizationId.ToString(), r.OrganizationName ?? "",
                 r.ClientId.ToString(), r.ClientName ?? "", r.EndUser ?? "", r.ResourceCode ?? "", r.GrantId?.ToString() ?? "", r.Operation, r.Shape,
                 r.RowsReturned.ToString(CultureInfo.InvariantCulture), string.Join(' ', r.MaskedFields), r.Purpose ?? "", r.Outcome, r.Reason ?? "",
@@ -173,4 +173,9 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
+
+    // OWASP "CSV injection": end users and purposes come from consumer systems; a cell a spreadsheet would run as a
+    // formula (= + - @ tab CR first) is disarmed with a leading quote, as the admin audit export does.
+    private static string Join(IEnumerable<string> cells) =>
+        CsvRecords.Join(cells.Select(c => c.Length > 0 && c[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + c : c));
 }

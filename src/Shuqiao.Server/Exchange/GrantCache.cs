@@ -93,7 +93,7 @@ public sealed partial class GrantListener(NpgsqlDataSource dataSource, GrantCach
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or InvalidOperationException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogListenerLost(logger, e.Message);
                 try
