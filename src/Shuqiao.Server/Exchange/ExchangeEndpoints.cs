@@ -29,27 +29,27 @@ public static class ExchangeEndpoints
     private static async Task<IResult> Record(string resource, string key, HttpContext context, ExchangeService service, CancellationToken cancellationToken)
     {
         var caller = Caller(context);
-        return Respond(context, caller, await service.RecordAsync(caller, resource, key, cancellationToken));
+        return Respond(caller, await service.RecordAsync(caller, resource, key, cancellationToken));
     }
 
     private static async Task<IResult> Query(string resource, HttpContext context, ExchangeService service, CancellationToken cancellationToken)
     {
         var caller = Caller(context);
         using var body = await ReadBodyAsync(context, cancellationToken);
-        return Respond(context, caller, await service.QueryAsync(caller, resource, body?.RootElement ?? default, cancellationToken));
+        return Respond(caller, await service.QueryAsync(caller, resource, body?.RootElement ?? default, cancellationToken));
     }
 
     private static async Task<IResult> Verify(string resource, HttpContext context, ExchangeService service, CancellationToken cancellationToken)
     {
         var caller = Caller(context);
         using var body = await ReadBodyAsync(context, cancellationToken);
-        return Respond(context, caller, await service.VerifyAsync(caller, resource, body?.RootElement ?? default, cancellationToken));
+        return Respond(caller, await service.VerifyAsync(caller, resource, body?.RootElement ?? default, cancellationToken));
     }
 
     private static async Task<IResult> Changes(string resource, string? since, int? pageSize, HttpContext context, ExchangeService service, CancellationToken cancellationToken)
     {
         var caller = Caller(context);
-        return Respond(context, caller, await service.ChangesAsync(caller, resource, since, pageSize, cancellationToken));
+        return Respond(caller, await service.ChangesAsync(caller, resource, since, pageSize, cancellationToken));
     }
 
     /// <summary>The caller of an exchange request: the API client (policy), its organization, and the headers.</summary>
@@ -70,7 +70,7 @@ public static class ExchangeEndpoints
     }
 
     /// <summary>An answer as HTTP: the JSON body, 404 for a missing record, or the refusal as problem+json saying why.</summary>
-    public static IResult Respond(HttpContext context, ExchangeCaller caller, ExchangeAnswer answer)
+    public static IResult Respond(ExchangeCaller caller, ExchangeAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(caller);
@@ -98,7 +98,6 @@ public static class ExchangeEndpoints
                 extensions: new Dictionary<string, object?> { ["reason"] = "record.notFound", ["requestId"] = caller.RequestId });
         }
 
-        _ = context;
         return TypedResults.Bytes(answer.Json, "application/json");
     }
 

@@ -92,7 +92,7 @@ public sealed class ExchangeService(
             body = buffer.WrittenSpan.ToArray();
         }
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started)), code, resource, caller, cancellationToken);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started)), code, resource, caller);
         return body is null ? new ExchangeAnswer(StatusCodes.Status404NotFound, null, null) : ExchangeAnswer.Ok(body);
     }
 
@@ -171,7 +171,7 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         }
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started)), code, resource, caller, cancellationToken);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started)), code, resource, caller);
         return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
     }
 
@@ -240,7 +240,7 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         }
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started)), code, resource, caller, cancellationToken);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started)), code, resource, caller);
         return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
     }
 
@@ -316,7 +316,7 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         }
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller, cancellationToken);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller);
         return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
     }
 
@@ -363,15 +363,14 @@ public sealed class ExchangeService(
     {
         var now = gatewayCaller.Now;
         var e = AccessEvent.Denied(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, resource?.Id, grantId, operation, shape, denial, Elapsed(started));
-        await AuditAsync(e, code, resource, caller, CancellationToken.None);
+        await AuditAsync(e, code, resource, caller);
         return ExchangeAnswer.Refused(denial);
     }
 
     // The event must be durable before the answer leaves, even if the consumer hung up meanwhile: the rows were read.
-    private async Task AuditAsync(AccessEvent e, string code, DataResource? resource, ExchangeCaller caller, CancellationToken cancellationToken)
+    private async Task AuditAsync(AccessEvent e, string code, DataResource? resource, ExchangeCaller caller)
     {
-        _ = cancellationToken;
-        await ledger.AppendAsync(new AccessRecord(e, resource?.Code.ToString() ?? Cut(code, 64), resource?.ProviderId, caller.RequestId).ToLedgerItem(), CancellationToken.None);
+        await ledger.AppendAsync(new AccessRecord(e, resource?.Code.ToString() ?? Cut(code, 64), resource?.ProviderId, caller.RequestId).ToLedgerItem());
         metrics.Request(e);
     }
 

@@ -93,7 +93,7 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         Assert.Equal(3, flagged);
         Assert.Contains("anomalies-table", page, StringComparison.Ordinal);
         Assert.Contains("别的目的", page, StringComparison.Ordinal);
-        Assert.Contains("PurposeMismatch", page, StringComparison.Ordinal);
+        Assert.Contains("使用目的与授权不符", page, StringComparison.Ordinal); // the denial reason, translated
     }
 
     private async Task<HttpClient> BrowserAsync(Guid organization, string role)
