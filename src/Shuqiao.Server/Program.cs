@@ -2,6 +2,7 @@ using Shuqiao.Server.Audit;
 using Shuqiao.Server.Catalog;
 using Shuqiao.Server.Credentials;
 using Shuqiao.Server.Demo;
+using Shuqiao.Server.Exchange;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Ingestion;
 using Shuqiao.Server.Insights;
@@ -26,6 +27,7 @@ builder.Services.AddLicences();
 builder.Services.AddIngestion();
 builder.Services.AddQuality();
 builder.Services.AddSharing();
+builder.Services.AddExchange();
 
 var app = builder.Build();
 app.UseShuqiaoPlatform();
@@ -40,6 +42,7 @@ app.MapLicences();
 app.MapIngestion();
 app.MapQuality();
 app.MapSharing();
+app.MapExchange();
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -155,6 +155,15 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/audit/admin-events"] = Who.AuditReaders,
         ["GET /api/v1/audit/admin-events.csv"] = Who.AuditReaders,
         ["GET /api/v1/insights/dashboard"] = Who.AuditReaders,
+
+        // Exchange gateway (数据交换): API clients only; what they get is decided by their organization's grant.
+        // Access audit (访问审计): PlatformAdmin and Auditor.
+        ["GET /api/v1/exchange/{resource}/records/{key}"] = Who.ApiClient,
+        ["POST /api/v1/exchange/{resource}/query"] = Who.ApiClient,
+        ["POST /api/v1/exchange/{resource}/verify"] = Who.ApiClient,
+        ["GET /api/v1/exchange/{resource}/changes"] = Who.ApiClient,
+        ["GET /api/v1/audit/events"] = Who.AuditReaders,
+        ["GET /api/v1/audit/events.csv"] = Who.AuditReaders,
     };
 
     [Fact]

@@ -82,6 +82,8 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
         ["/console/catalog/{code}/upload"] = new(Who.ClientManagers),        // a DataSteward: its own organization's resources
         ["/console/batches/{id:guid}"] = new(Who.ClientManagers),            // a DataSteward: its own organization's batches
         ["/console/catalog/{code}/quality"] = new(Who.AnyUser),              // samples only for the provider, PlatformAdmin, Auditor
+        ["/console/catalog/{code}/usage"] = new(Who.AnyUser),                // the provider's users, PlatformAdmin, Auditor; others 404
+        ["/console/audit/access"] = new(Who.AuditReaders),
         ["/console/quality"] = new(Who.AuditReaders),                        // 部门数据质量排名: the data authority
 
         // Sharing (供需对接): everyone sees their own organization's requests, grants and notifications (others': 404);
@@ -249,6 +251,7 @@ public sealed class PageAuthorizationMatrixTests(ServerFactory server) : IClassF
             "/console/catalog/{code}/upload" => $"/console/catalog/{ResourceSlug}/upload",
             "/console/batches/{id:guid}" => $"/console/batches/{BatchId}",
             "/console/catalog/{code}/quality" => $"/console/catalog/{ResourceSlug}/quality",
+            "/console/catalog/{code}/usage" => $"/console/catalog/{ResourceSlug}/usage",
             "/console/sharing/{id:guid}" => $"/console/sharing/{Guid.NewGuid()}",
             "/console/grants/{id:guid}" => $"/console/grants/{Guid.NewGuid()}",
             _ when route.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Give {route} an existing resource in {nameof(World)}.{nameof(PathOf)}."),

@@ -178,6 +178,7 @@ public sealed class LedgerCrashTests(ITestOutputHelper output)
             start.Environment["Shuqiao__Database__ConnectionString"] = database;
             start.Environment["Shuqiao__Ledger__Origin"] = Origin;
             start.Environment["Shuqiao__Ledger__KeyEncryptionKey"] = kek;
+            start.Environment["Shuqiao__Exchange__PseudonymSecret"] = Convert.ToBase64String(new byte[32]); // required in production too
             start.Environment["Shuqiao__Ledger__CheckpointIntervalMilliseconds"] = "250";
             start.Environment["Shuqiao__Ledger__IntegrityCheckMinutes"] = "0";
             start.Environment["Logging__LogLevel__Default"] = "Warning";

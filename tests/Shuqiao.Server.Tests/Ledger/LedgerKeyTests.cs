@@ -104,7 +104,9 @@ public sealed class LedgerKeyTests
     /// <summary>A node on a given database; "production" runs it in the Production environment, where no demo KEK is allowed.</summary>
     private sealed class Node(string database, bool production, params (string Key, string Value)[] settings) : LedgerServerFactory
     {
-        protected override IReadOnlyDictionary<string, string?> ExtraSettings => settings.ToDictionary(s => s.Key, s => (string?)s.Value);
+        // A production node also needs the exchange gateway's pseudonym secret (docs/exchange.md).
+        protected override IReadOnlyDictionary<string, string?> ExtraSettings =>
+            settings.Append((Key: "Shuqiao:Exchange:PseudonymSecret", Value: Convert.ToBase64String(new byte[32]))).ToDictionary(s => s.Key, s => (string?)s.Value);
 
         protected override Task<string> CreateDatabaseAsync() => Task.FromResult(database);
 

@@ -1,0 +1,580 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Shuqiao.Core.Catalog;
+using Shuqiao.Core.Exchange;
+using Shuqiao.Core.Ingestion;
+using Shuqiao.Core.Privacy;
+using Shuqiao.Storage.Catalog;
+using Shuqiao.Storage.Exchange;
+using Shuqiao.Storage.Ledger;
+
+namespace Shuqiao.Server.Exchange;
+
+/// <summary>Who asks (from the API client's credential) and the request's headers.</summary>
+public sealed record ExchangeCaller(Guid ClientId, Guid OrganizationId, string? Purpose, string? EndUser, string RequestId);
+
+/// <summary>The gateway's answer: the JSON body of an allowed request (status 200 or 404 for a missing record), or the denial.</summary>
+public sealed record ExchangeAnswer(int Status, byte[]? Json, Denial? Denial)
+{
+    public static ExchangeAnswer Ok(byte[] json) => new(StatusCodes.Status200OK, json, null);
+
+    public static ExchangeAnswer Refused(Denial denial) => new(0, null, denial);
+}
+
+/// <summary>
+/// The exchange gateway's hot path (design §3): resource (cached) → grant (cached, invalidated by LISTEN) →
+/// <see cref="ExchangeGateway"/> decides → quota → ONE SQL query → <see cref="QueryPlan.Project"/> masks → the access
+/// event is appended through the ledger's group-commit writer and awaited → answer. Denials are audited the same way.
+/// </summary>
+public sealed class ExchangeService(
+    CatalogStore catalog,
+    GrantCache grants,
+    ExchangeStore store,
+    NpgsqlDataSource dataSource,
+    LedgerWriter ledger,
+    PseudonymKeys pseudonyms,
+    ExchangeMetrics metrics,
+    IOptions<ExchangeOptions> options,
+    TimeProvider clock)
+{
+    private static readonly TimeSpan ChinaOffset = ValueParsingOptions.ChinaStandardTime;
+    private readonly ConcurrentDictionary<string, ResourceEntry?> _resources = new(StringComparer.Ordinal);
+    private readonly ExchangeGateway.Limits _limits = new(options.Value.DefaultPageSize, options.Value.MaxPageSize);
+
+    private sealed record ResourceEntry(DataResource Resource, CompiledSchema Schema, ValueParsingOptions Options, long LoadedAt);
+
+    /// <summary><c>GET /exchange/{code}/records/{key}</c>: one record by its key (several key fields joined by <c>|</c>).</summary>
+    public async Task<ExchangeAnswer> RecordAsync(ExchangeCaller caller, string code, string key, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var entry = await ResourceAsync(code, cancellationToken);
+        var gatewayCaller = new GatewayCaller(caller.ClientId, caller.OrganizationId, caller.Purpose, now, 0);
+        if (entry is null)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, null, null, AccessOperation.Record, null, NoResource, started);
+        }
+
+        var resource = entry.Resource;
+        var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
+        var (canonicalKey, lookup) = ParseKey(resource, entry.Schema, key);
+        var query = new ExchangeQuery(null, lookup, [], 1, null);
+        var decision = ExchangeGateway.Decide(grant, resource, gatewayCaller, query, _limits);
+        decision = await QuotaAsync(decision, grant, resource, gatewayCaller, query, now, cancellationToken);
+        if (decision.Denial is { } denial)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Record, QueryShape.Of(query), denial, started);
+        }
+
+        var plan = decision.Plan!;
+        List<(string Key, string Payload)> rows = [];
+        if (canonicalKey is not null)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            rows = await RecordQuerySql.Page(resource, canonicalKey, plan.Filter, [], null, 1).ReadAsync(connection, cancellationToken);
+        }
+
+        byte[]? body = null;
+        if (rows.Count == 1)
+        {
+            var buffer = new ArrayBufferWriter<byte>(512);
+            await using (var writer = new Utf8JsonWriter(buffer))
+            {
+                using var document = JsonDocument.Parse(rows[0].Payload);
+                plan.Project(document.RootElement, pseudonyms.For(caller.OrganizationId), writer);
+            }
+
+            body = buffer.WrittenSpan.ToArray();
+        }
+
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started)), code, resource, caller);
+        return body is null ? new ExchangeAnswer(StatusCodes.Status404NotFound, null, null) : ExchangeAnswer.Ok(body);
+    }
+
+    /// <summary><c>POST /exchange/{code}/query</c>: a page of records matching the filter, within the grant's scope.</summary>
+    public async Task<ExchangeAnswer> QueryAsync(ExchangeCaller caller, string code, JsonElement body, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var entry = await ResourceAsync(code, cancellationToken);
+        var gatewayCaller = new GatewayCaller(caller.ClientId, caller.OrganizationId, caller.Purpose, now, 0);
+        if (entry is null)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, null, null, AccessOperation.Query, null, NoResource, started);
+        }
+
+        var resource = entry.Resource;
+        var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
+        var decision = ExchangeGateway.Decide(grant, resource, gatewayCaller, body, entry.Options, _limits);
+        RecordCursor? cursor = null;
+        if (decision.Plan is { Cursor: { } cursorText } readPlan)
+        {
+            cursor = RecordCursor.Decode(cursorText, readPlan.Sort.Count);
+            if (cursor is null)
+            {
+                decision = new Denial(DenialReason.InvalidQuery, "cursor", [ExchangeIssues.Cursor("cursor")]);
+            }
+        }
+
+        if (decision.Plan is not null && grant?.DailyQuota is { } quota && !await store.TryConsumeAsync(grant.Id, Today(now), quota, cancellationToken))
+        {
+            decision = ExchangeGateway.Decide(grant, resource, gatewayCaller with { UsedToday = quota }, body, entry.Options, _limits);
+        }
+
+        if (decision.Denial is { } denial)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Query, decision.Plan?.Shape, denial, started);
+        }
+
+        var plan = decision.Plan!;
+        List<(string Key, string Payload)> rows;
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            rows = await RecordQuerySql.Page(resource, null, plan.Filter, plan.Sort, cursor, plan.PageSize + 1).ReadAsync(connection, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Query, plan.Shape,
+                new Denial(DenialReason.InvalidQuery, "cursor", [ExchangeIssues.Cursor("cursor")]), started);
+        }
+
+        var more = rows.Count > plan.PageSize;
+        var count = Math.Min(rows.Count, plan.PageSize);
+        var context = pseudonyms.For(caller.OrganizationId);
+        var buffer = new ArrayBufferWriter<byte>(256 * (count + 1));
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("items");
+            writer.WriteStartArray();
+            string? next = null;
+            for (var i = 0; i < count; i++)
+            {
+                using var document = JsonDocument.Parse(rows[i].Payload);
+                plan.Project(document.RootElement, context, writer);
+                if (more && i == count - 1)
+                {
+                    next = new RecordCursor(
+                        plan.Sort.Select(s => document.RootElement.TryGetProperty(s.Field, out var v) && v.ValueKind != JsonValueKind.Null ? (JsonElement?)v.Clone() : null).ToList(),
+                        rows[i].Key).Encode();
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("nextCursor", next);
+            writer.WriteEndObject();
+        }
+
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started)), code, resource, caller);
+        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary><c>POST /exchange/{code}/verify</c> (核验): <c>{"values": {field: value}}</c> → match / no match per field, never a stored value.</summary>
+    public async Task<ExchangeAnswer> VerifyAsync(ExchangeCaller caller, string code, JsonElement body, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var entry = await ResourceAsync(code, cancellationToken);
+        var gatewayCaller = new GatewayCaller(caller.ClientId, caller.OrganizationId, caller.Purpose, now, 0);
+        if (entry is null)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, null, null, AccessOperation.Verify, null, NoResource, started);
+        }
+
+        var resource = entry.Resource;
+        var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
+        var values = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("values", out var v) ? v : body.ValueKind == JsonValueKind.Object ? default : body;
+        var decision = ExchangeGateway.DecideVerify(grant, resource, entry.Schema, gatewayCaller, values);
+        if (decision.Plan is not null && grant?.DailyQuota is { } quota && !await store.TryConsumeAsync(grant.Id, Today(now), quota, cancellationToken))
+        {
+            decision = ExchangeGateway.DecideVerify(grant, resource, entry.Schema, gatewayCaller with { UsedToday = quota }, values);
+        }
+
+        if (decision.Denial is { } denial)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Verify, null, denial, started);
+        }
+
+        var plan = decision.Plan!;
+        var key = BatchReader.Key(resource.KeyFields.Select(k => plan.Submitted[k.Name].Text).ToList());
+        List<(string Key, string Payload)> rows;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            rows = await RecordQuerySql.Page(resource, key, plan.Lookup, [], null, 1).ReadAsync(connection, cancellationToken);
+        }
+
+        Dictionary<string, TypedValue>? stored = null;
+        if (rows.Count == 1)
+        {
+            using var document = JsonDocument.Parse(rows[0].Payload);
+            stored = new Dictionary<string, TypedValue>(StringComparer.Ordinal);
+            foreach (var name in plan.Submitted.Keys)
+            {
+                if (document.RootElement.TryGetProperty(name, out var value) && entry.Schema.CheckJson(name, value).Value is { } typed)
+                {
+                    stored[name] = typed;
+                }
+            }
+        }
+
+        var result = plan.Compare(stored);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("allMatch", result.AllMatch);
+            writer.WritePropertyName("fields");
+            writer.WriteStartObject();
+            foreach (var (name, outcome) in result.Fields)
+            {
+                writer.WriteString(name, outcome == VerifyOutcome.Match ? "match" : "noMatch");
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started)), code, resource, caller);
+        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
+    /// <c>GET /exchange/{code}/changes?since=&lt;cursor&gt;</c> (增量同步): records written or deleted since the cursor, oldest
+    /// first, within the grant's row scope, projected and masked as reads are (a deletion carries the granted key fields).
+    /// The answer's <c>nextCursor</c> is where the next poll starts (the same cursor when nothing changed).
+    /// </summary>
+    public async Task<ExchangeAnswer> ChangesAsync(ExchangeCaller caller, string code, string? since, int? pageSize, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var entry = await ResourceAsync(code, cancellationToken);
+        var gatewayCaller = new GatewayCaller(caller.ClientId, caller.OrganizationId, caller.Purpose, now, 0);
+        if (entry is null)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, null, null, AccessOperation.Changes, null, NoResource, started);
+        }
+
+        var resource = entry.Resource;
+        var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
+        var query = new ExchangeQuery(null, null, [], pageSize, since);
+        var decision = ExchangeGateway.Decide(grant, resource, gatewayCaller, query, _limits);
+        (DateTimeOffset Time, string Key)? position = null;
+        if (decision.Plan is not null && pageSize is < 1)
+        {
+            decision = new Denial(DenialReason.InvalidQuery, "pageSize", [ExchangeIssues.PageSize("pageSize", _limits.MaxPageSize)]);
+        }
+        else if (decision.Plan is not null && since is not null)
+        {
+            position = ChangeCursor.Decode(since);
+            if (position is null)
+            {
+                decision = new Denial(DenialReason.InvalidQuery, "since", [ExchangeIssues.Cursor("since")]);
+            }
+        }
+
+        decision = await QuotaAsync(decision, grant, resource, gatewayCaller, query, now, cancellationToken);
+        if (decision.Denial is { } denial)
+        {
+            return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Changes, QueryShape.Of(query), denial, started);
+        }
+
+        var plan = decision.Plan!;
+        List<(string Key, string Payload, DateTimeOffset Time, bool Deleted)> rows;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            rows = await RecordQuerySql.Changes(resource, plan.Filter, position?.Time, position?.Key ?? "", now.AddSeconds(-options.Value.ChangesLagSeconds), plan.PageSize)
+                .ReadChangesAsync(connection, cancellationToken);
+        }
+
+        var context = pseudonyms.For(caller.OrganizationId);
+        var keysOnly = plan with { Fields = plan.Fields.Where(f => f.Field.Key).ToList() };
+        var buffer = new ArrayBufferWriter<byte>(256 * (rows.Count + 1));
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("items");
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                using var document = JsonDocument.Parse(row.Payload);
+                writer.WriteStartObject();
+                writer.WriteString("op", row.Deleted ? "delete" : "upsert");
+                writer.WriteString("changedAt", row.Time);
+                writer.WritePropertyName("record");
+                (row.Deleted ? keysOnly : plan).Project(document.RootElement, context, writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("nextCursor", rows.Count > 0 ? ChangeCursor.Encode(rows[^1].Time, rows[^1].Key) : since);
+            writer.WriteEndObject();
+        }
+
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller);
+        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
+    /// The benchmark's baseline (benchmark mode only): the same resource lookup and the same SQL as
+    /// <see cref="RecordAsync"/> for a grant without row scope, but no grant, masking or audit; the stored payload as is.
+    /// </summary>
+    public async Task<byte[]?> BaselineRecordAsync(string code, string key, CancellationToken cancellationToken)
+    {
+        if (await ResourceAsync(code, cancellationToken) is not { } entry || ParseKey(entry.Resource, entry.Schema, key) is not ({ } canonical, var lookup))
+        {
+            return null;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await RecordQuerySql.Page(entry.Resource, canonical, lookup, [], null, 1).ReadAsync(connection, cancellationToken);
+        return rows.Count == 1 ? System.Text.Encoding.UTF8.GetBytes(rows[0].Payload) : null;
+    }
+
+    /// <summary>The Asia/Shanghai day of an instant: the quota's day.</summary>
+    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(ChinaOffset).DateTime);
+
+    /// <summary>Drops the cached catalog entries (tests; a resource changed).</summary>
+    public void ForgetResources() => _resources.Clear();
+
+    private static Denial NoResource { get; } = new(DenialReason.NoGrant, null, []);
+
+    private static TimeSpan Elapsed(long started) => Stopwatch.GetElapsedTime(started);
+
+    private async Task<AccessDecision<QueryPlan>> QuotaAsync(
+        AccessDecision<QueryPlan> decision, Core.Sharing.Grant? grant, DataResource resource, GatewayCaller caller, ExchangeQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (decision.Plan is null || grant?.DailyQuota is not { } quota || await store.TryConsumeAsync(grant.Id, Today(now), quota, cancellationToken))
+        {
+            return decision;
+        }
+
+        return ExchangeGateway.Decide(grant, resource, caller with { UsedToday = quota }, query, _limits);
+    }
+
+    private async Task<ExchangeAnswer> DenyAsync(
+        ExchangeCaller caller, GatewayCaller gatewayCaller, string code, DataResource? resource, Guid? grantId, AccessOperation operation, QueryShape? shape,
+        Denial denial, long started)
+    {
+        var now = gatewayCaller.Now;
+        var e = AccessEvent.Denied(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, resource?.Id, grantId, operation, shape, denial, Elapsed(started));
+        await AuditAsync(e, code, resource, caller);
+        return ExchangeAnswer.Refused(denial);
+    }
+
+    // The event must be durable before the answer leaves, even if the consumer hung up meanwhile: the rows were read.
+    private async Task AuditAsync(AccessEvent e, string code, DataResource? resource, ExchangeCaller caller)
+    {
+        await ledger.AppendAsync(new AccessRecord(e, resource?.Code.ToString() ?? Cut(code, 64), resource?.ProviderId, caller.RequestId).ToLedgerItem());
+        metrics.Request(e);
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+
+    // A key the schema cannot read cannot exist: no lookup filter (the grant is still checked), no query.
+    private static (string? Key, RowPredicate? Lookup) ParseKey(DataResource resource, CompiledSchema schema, string key)
+    {
+        var keys = resource.KeyFields.ToList();
+        var parts = keys.Count == 1 ? [key] : SplitKey(key);
+        if (keys.Count == 0 || parts.Count != keys.Count)
+        {
+            return (null, null);
+        }
+
+        var terms = new List<RowPredicate>(keys.Count);
+        var texts = new List<string>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (schema.CheckText(keys[i].Name, parts[i]).Value is not { } value)
+            {
+                return (null, null);
+            }
+
+            terms.Add(new RowPredicate.Eq(keys[i].Name, value));
+            texts.Add(value.Text);
+        }
+
+        return (BatchReader.Key(texts), terms.Count == 1 ? terms[0] : new RowPredicate.AllOf(terms));
+    }
+
+    // The inverse of BatchReader.Key for several key fields: split on '|' not escaped by '\'.
+    private static List<string> SplitKey(string key)
+    {
+        var parts = new List<string>();
+        var current = new System.Text.StringBuilder();
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '\\' && i + 1 < key.Length)
+            {
+                current.Append(key[++i]);
+            }
+            else if (key[i] == '|')
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(key[i]);
+            }
+        }
+
+        parts.Add(current.ToString());
+        return parts;
+    }
+
+    private async ValueTask<ResourceEntry?> ResourceAsync(string code, CancellationToken cancellationToken)
+    {
+        var ttl = options.Value.ResourceCacheSeconds;
+        var nowTicks = Stopwatch.GetTimestamp();
+        if (ttl > 0 && _resources.TryGetValue(code, out var cached) && cached is not null &&
+            Stopwatch.GetElapsedTime(cached.LoadedAt, nowTicks) < TimeSpan.FromSeconds(ttl))
+        {
+            return cached;
+        }
+
+        if (ResourceCode.TryParse(code, out var parsed) != ResourceCodeError.None)
+        {
+            return null;
+        }
+
+        var resource = await catalog.FindAsync(parsed, cancellationToken);
+        if (resource is null)
+        {
+            return null;
+        }
+
+        var valueOptions = ValueParsingOptions.ForChina(DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaOffset).DateTime));
+        var entry = new ResourceEntry(resource, CompiledSchema.Compile(resource.Fields, valueOptions), valueOptions, nowTicks);
+        if (ttl > 0)
+        {
+            if (_resources.Count > 10_000)
+            {
+                _resources.Clear();
+            }
+
+            _resources[code] = entry;
+        }
+
+        return entry;
+    }
+}
+
+/// <summary>The change feed's position: the time and key of the last change served, as URL-safe base64 of <c>["time", "key"]</c>.</summary>
+public static class ChangeCursor
+{
+    public static string Encode(DateTimeOffset time, string key) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new[] { time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture), key }))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTimeOffset Time, string Key)? Decode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            var base64 = text.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(base64));
+            return parts is [var t, var k] && DateTimeOffset.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+                ? (time, k)
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Each consumer organization's masking context: its pseudonym key, derived once from the node's secret.</summary>
+public sealed class PseudonymKeys
+{
+    private readonly ConcurrentDictionary<Guid, MaskingContext> _contexts = new();
+    private byte[]? _secret;
+
+    public void SetSecret(byte[] secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        _secret = (byte[])secret.Clone();
+        _contexts.Clear();
+    }
+
+    public MaskingContext For(Guid consumerOrganizationId) =>
+        _contexts.GetOrAdd(consumerOrganizationId, id => MaskingContext.ForChina(
+            PseudonymKey.DeriveHmacSha256(_secret ?? throw new InvalidOperationException("The pseudonym secret is not loaded yet."), id)));
+}
+
+/// <summary>Loads the pseudonym secret at start-up: from configuration, or (demo and test only) generated once and kept in the database.</summary>
+public sealed partial class PseudonymSecretLoader(
+    PseudonymKeys keys, ExchangeStore store, IOptions<ExchangeOptions> options, IOptions<Platform.ShuqiaoOptions> node, IHostEnvironment environment,
+    ILogger<PseudonymSecretLoader> logger) : Platform.IStartupTask
+{
+    public const string Required =
+        "Shuqiao:Exchange:PseudonymSecret is required in production: base64 of at least 32 random bytes (e.g. `openssl rand -base64 32`), " +
+        "through the environment (Shuqiao__Exchange__PseudonymSecret) or a secret store. Changing it changes every pseudonym. See docs/exchange.md.";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.PseudonymSecret is { Length: > 0 } text)
+        {
+            byte[] secret;
+            try
+            {
+                secret = Convert.FromBase64String(text);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException("Shuqiao:Exchange:PseudonymSecret is not base64. " + Required);
+            }
+
+            keys.SetSecret(secret.Length >= 32 ? secret : throw new InvalidOperationException("Shuqiao:Exchange:PseudonymSecret has fewer than 32 bytes. " + Required));
+            return;
+        }
+
+        var demoOrTest = node.Value.Mode == Platform.NodeMode.Demo || environment.IsDevelopment() || environment.IsEnvironment("Testing");
+        if (!demoOrTest)
+        {
+            throw new InvalidOperationException(Required);
+        }
+
+        keys.SetSecret(await store.GeneratedSecretAsync(cancellationToken));
+        LogGeneratedSecret(logger);
+    }
+
+    [LoggerMessage(9101, LogLevel.Warning, "Pseudonyms use a secret generated and kept in the database: acceptable for demo and tests only. Set Shuqiao:Exchange:PseudonymSecret in production.")]
+    private static partial void LogGeneratedSecret(ILogger logger);
+}
+
+/// <summary>The gateway's instruments (meter <c>Shuqiao.Exchange</c>, exported at <c>/metrics</c>).</summary>
+public sealed class ExchangeMetrics
+{
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _rows;
+    private readonly Histogram<double> _latency;
+    private long _anomalies;
+
+    public ExchangeMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create("Shuqiao.Exchange");
+        _requests = meter.CreateCounter<long>("shuqiao.exchange.requests", "{request}", "Gateway requests by operation and outcome (denials by reason).");
+        _rows = meter.CreateCounter<long>("shuqiao.exchange.rows", "{record}", "Records returned by the gateway.");
+        _latency = meter.CreateHistogram<double>("shuqiao.exchange.duration", "s", "Time from the request to its durable access event.");
+        meter.CreateObservableGauge("shuqiao.exchange.anomalies", () => Volatile.Read(ref _anomalies), "{flag}", "Access anomaly flags of the last 7 days (docs/audit.md).");
+    }
+
+    public void Request(AccessEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        _requests.Add(1, new("operation", e.Operation.ToString()), new("outcome", e.Outcome.ToString()), new("reason", e.Reason?.ToString() ?? ""));
+        _rows.Add(e.RowsReturned);
+        _latency.Record(e.Latency.TotalSeconds);
+    }
+
+    public void Anomalies(long count) => Volatile.Write(ref _anomalies, count);
+}

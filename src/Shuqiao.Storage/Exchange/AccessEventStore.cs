@@ -1,0 +1,219 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Shuqiao.Core.Common;
+using Shuqiao.Core.Exchange;
+using Shuqiao.Core.Ledger;
+using Shuqiao.Storage.Ledger;
+
+namespace Shuqiao.Storage.Exchange;
+
+/// <summary>An access event with what the audit table keeps beside it: the resource code as requested, its provider, the request id.</summary>
+public sealed record AccessRecord(AccessEvent Event, string? ResourceCode, Guid? ProviderId, string? RequestId)
+{
+    public const string LedgerType = "access";
+
+    /// <summary>
+    /// The ledger entry of the event: ids, operation, outcome and row count only — never the end user, the purpose or
+    /// the query's shape (the ledger is public; the audit row has them).
+    /// </summary>
+    public byte[] LedgerEntry()
+    {
+        var e = Event;
+        return Jcs.Canonicalize(new JsonObject
+        {
+            ["v"] = LedgerEntryFormat.Version,
+            ["type"] = LedgerType,
+            ["event"] = e.Id.ToString(),
+            ["time"] = LedgerEntryFormat.FormatTime(e.Time),
+            ["client"] = e.ClientId.ToString(),
+            ["organization"] = e.OrganizationId.ToString(),
+            ["resource"] = e.ResourceId?.ToString(),
+            ["grant"] = e.GrantId?.ToString(),
+            ["operation"] = e.Operation.ToString(),
+            ["outcome"] = e.Outcome.ToString(),
+            ["reason"] = e.Reason?.ToString(),
+            ["rows"] = e.RowsReturned,
+        });
+    }
+
+    public LedgerItem ToLedgerItem() => new(LedgerEntry(), Event.Id, this);
+}
+
+/// <summary>What an auditor searches for (every filter optional); <see cref="Before"/> is the keyset position (time, id).</summary>
+public sealed record AccessEventSearch(
+    Guid? OrganizationId, Guid? ClientId, Guid? ResourceId, Guid? ProviderId, string? EndUser, AccessOutcome? Outcome,
+    DateTimeOffset? From, DateTimeOffset? To, (DateTimeOffset Time, Guid Id)? Before, int Limit);
+
+/// <summary>One row of the access audit, as the API and console show it.</summary>
+public sealed class AccessEventRow
+{
+    public DateTimeOffset Time { get; init; }
+    public Guid Id { get; init; }
+    public Guid ClientId { get; init; }
+    public string? ClientName { get; init; }
+    public Guid OrganizationId { get; init; }
+    public string? OrganizationName { get; init; }
+    public string? EndUser { get; init; }
+    public Guid? ResourceId { get; init; }
+    public string? ResourceCode { get; init; }
+    public Guid? GrantId { get; init; }
+    public string Operation { get; init; } = "";
+    public string Shape { get; init; } = "";
+    public int RowsReturned { get; init; }
+    public string[] MaskedFields { get; init; } = [];
+    public string? Purpose { get; init; }
+    public string Outcome { get; init; } = "";
+    public string? Reason { get; init; }
+    public long LatencyUs { get; init; }
+    public string? RequestId { get; init; }
+}
+
+/// <summary>A provider's view of one consumer's use of a resource (数据使用情况).</summary>
+public sealed class AccessUsageRow
+{
+    public Guid OrganizationId { get; init; }
+    public string? OrganizationName { get; init; }
+    public string? Purpose { get; init; }
+    public long Allowed { get; init; }
+    public long Denied { get; init; }
+    public long Rows { get; init; }
+    public DateTimeOffset LastTime { get; init; }
+}
+
+/// <summary>
+/// 访问审计. Rows are written by the ledger's group-commit batch (<see cref="ILedgerBatchParticipant"/>), in the same
+/// transaction as their ledger entries, by binary COPY; the table is append-only.
+/// </summary>
+public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatchParticipant
+{
+    private const string Copy = """
+        copy access_events (time, client_id, id, organization_id, end_user, resource_id, resource_code, grant_id, provider_id, operation,
+                            shape, rows_returned, masked_fields, purpose, outcome, reason, latency_us, request_id) from stdin (format binary)
+        """;
+
+    private const string Search = """
+        select e.time, e.id, e.client_id, c.name as client_name, e.organization_id, o.name as organization_name, e.end_user, e.resource_id,
+               e.resource_code, e.grant_id, e.operation, e.shape, e.rows_returned, e.masked_fields, e.purpose, e.outcome, e.reason,
+               e.latency_us, e.request_id
+        from access_events e
+        left join api_clients c on c.id = e.client_id
+        left join organizations o on o.id = e.organization_id
+        where (@OrganizationId::uuid is null or e.organization_id = @OrganizationId)
+          and (@ClientId::uuid is null or e.client_id = @ClientId)
+          and (@ResourceId::uuid is null or e.resource_id = @ResourceId)
+          and (@ProviderId::uuid is null or e.provider_id = @ProviderId)
+          and (@EndUser::text is null or e.end_user = @EndUser)
+          and (@Outcome::text is null or e.outcome = @Outcome)
+          and (@From::timestamptz is null or e.time >= @From)
+          and (@To::timestamptz is null or e.time < @To)
+          and (@BeforeTime::timestamptz is null or (e.time, e.id) < (@BeforeTime, @BeforeId))
+        order by e.time desc, e.id desc
+        limit @Limit
+        """;
+
+    private const string Usage = """
+        select e.organization_id, o.name as organization_name, e.purpose,
+               count(*) filter (where e.outcome = 'Allowed') as allowed, count(*) filter (where e.outcome = 'Denied') as denied,
+               coalesce(sum(e.rows_returned), 0) as rows, max(e.time) as last_time
+        from access_events e left join organizations o on o.id = e.organization_id
+        where e.resource_id = @ResourceId and e.time >= @From
+        group by e.organization_id, o.name, e.purpose
+        order by max(e.time) desc
+        limit 200
+        """;
+
+    private const string CountsSince = """
+        select count(*) filter (where outcome = 'Allowed') as allowed, count(*) filter (where outcome = 'Denied') as denied
+        from access_events where resource_id = @ResourceId and time >= @From and (@Until::timestamptz is null or time < @Until)
+        """;
+
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(items);
+        if (!items.Any(i => i.Payload is AccessRecord))
+        {
+            return;
+        }
+
+        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
+        foreach (var item in items)
+        {
+            if (item.Payload is not AccessRecord record)
+            {
+                continue;
+            }
+
+            var e = record.Event;
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(e.Time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(e.ClientId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(e.OrganizationId, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteNullableAsync(importer, e.EndUser, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.ResourceId, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteNullableAsync(importer, record.ResourceCode, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.GrantId, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteNullableAsync(importer, record.ProviderId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(e.Operation.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Shape.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.RowsReturned, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(e.MaskedFields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.Purpose, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Outcome.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.Reason?.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((long)(e.Latency.Ticks / 10), NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(importer, record.RequestId, NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AccessEventRow>> SearchAsync(AccessEventSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AccessEventRow>(new CommandDefinition(Search, new
+        {
+            search.OrganizationId,
+            search.ClientId,
+            search.ResourceId,
+            search.ProviderId,
+            search.EndUser,
+            Outcome = search.Outcome?.ToString(),
+            search.From,
+            search.To,
+            BeforeTime = search.Before?.Time,
+            BeforeId = search.Before?.Id,
+            Limit = Math.Clamp(search.Limit, 1, 10_001),
+        }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>Who used a resource since <paramref name="from"/> and for what purpose (数据使用情况).</summary>
+    public async Task<IReadOnlyList<AccessUsageRow>> UsageAsync(Guid resourceId, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AccessUsageRow>(new CommandDefinition(Usage, new { ResourceId = resourceId, From = from }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Allowed and denied calls of a resource since <paramref name="from"/> (可访问性, the resource page).</summary>
+    public async Task<(long Allowed, long Denied)> CountsAsync(Guid resourceId, DateTimeOffset from, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<CountsRow>(new CommandDefinition(
+            CountsSince, new { ResourceId = resourceId, From = from, Until = until }, cancellationToken: cancellationToken));
+        return (row.Allowed, row.Denied);
+    }
+
+    private sealed class CountsRow
+    {
+        public long Allowed { get; init; }
+        public long Denied { get; init; }
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Shuqiao.Core.Identity;
+using Shuqiao.Server.Exchange;
+using Shuqiao.Server.Tests.Identity;
+using Shuqiao.Storage.Exchange;
+using Shuqiao.Testing;
+using static Shuqiao.Server.Tests.Exchange.ExchangeWorld;
+
+namespace Shuqiao.Server.Tests.Exchange;
+
+/// <summary>Auditors find and export access events; providers see who used their data and why; anomalies are flagged.</summary>
+public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<ExchangeServer>
+{
+    [Fact]
+    public async Task An_auditor_finds_the_events_of_an_end_user_by_outcome_and_exports_them_without_query_values()
+    {
+        var world = await CreateAsync(server);
+        var user = "case-" + Guid.NewGuid().ToString("N")[..8];
+        await world.SendAsync(world.Get(Zhang.IdNumber, user: user));
+        await world.SendAsync(world.Query(new { fields = new[] { "age" }, filter = new { field = "district", eq = "鼓楼区" } }, user: user));
+        await world.SendAsync(world.Get(Li.IdNumber, purpose: "别的目的", user: user));
+        var authority = await TestData.InsertOrganizationAsync(server.ConnectionString, "示范市数据局", dataAuthority: true);
+        var auditor = await server.ApiAsUserAsync(authority, Roles.Auditor);
+
+        var all = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}");
+        var denied = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&outcome=Denied&resource={world.Slug}&organizationId={world.Consumer}");
+        var firstPage = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&limit=2");
+        var secondPage = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&limit=2&cursor={firstPage.GetProperty("nextCursor").GetString()}");
+        var csv = await auditor.GetStringAsync($"/api/v1/audit/events.csv?user={user}");
+        var bad = await auditor.GetAsync("/api/v1/audit/events?outcome=Maybe");
+
+        Assert.Equal(3, all.GetProperty("items").GetArrayLength());
+        var refusal = Assert.Single(denied.GetProperty("items").EnumerateArray());
+        Assert.Equal("PurposeMismatch", refusal.GetProperty("reason").GetString());
+        Assert.Equal("别的目的", refusal.GetProperty("purpose").GetString());
+        Assert.Equal(world.ClientId, refusal.GetProperty("clientId").GetGuid());
+        var query = all.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("operation").GetString() == "Query");
+        Assert.Equal("fields=age filter=eq(district)", query.GetProperty("shape").GetString());
+        Assert.Equal(2, firstPage.GetProperty("items").GetArrayLength());
+        Assert.Single(secondPage.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, secondPage.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(4, csv.Trim().Split("\r\n").Length); // header + 3
+        Assert.DoesNotContain("鼓楼区", csv, StringComparison.Ordinal); // a filter value never reaches the audit
+        Assert.DoesNotContain(Zhang.IdNumber, csv, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_provider_sees_who_used_its_resource_and_why_and_another_organization_gets_404()
+    {
+        var world = await CreateAsync(server);
+        await world.SendAsync(world.Get(Zhang.IdNumber));
+        await world.SendAsync(world.Get(Li.IdNumber));
+        var provider = await BrowserAsync(world.Provider, Roles.DataSteward);
+        var stranger = await BrowserAsync(await TestData.InsertOrganizationAsync(server.ConnectionString, "示范市文旅局"), Roles.DataSteward);
+
+        var usage = await provider.GetAsync($"/console/catalog/{world.Slug}/usage");
+        var page = await usage.Content.ReadAsStringAsync();
+        var details = await (await provider.GetAsync($"/console/catalog/{world.Slug}")).Content.ReadAsStringAsync();
+        var refused = await stranger.GetAsync($"/console/catalog/{world.Slug}/usage");
+
+        Assert.Equal(HttpStatusCode.OK, usage.StatusCode);
+        Assert.Contains("示范市民政局", page, StringComparison.Ordinal);
+        Assert.Contains(Purpose, page, StringComparison.Ordinal);
+        Assert.Contains("resource-usage-counts", details, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Repeated_denials_are_flagged_and_shown_to_auditors_on_the_access_page()
+    {
+        var world = await CreateAsync(server);
+        var user = "flag-" + Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 3; i++)
+        {
+            await world.SendAsync(world.Get(Zhang.IdNumber, purpose: "别的目的", user: user));
+        }
+
+        var store = server.Services.GetRequiredService<AccessAnomalyStore>();
+        await store.DetectAsync(ExchangeService.Today(DateTimeOffset.UtcNow), new AnomalyThresholds(5, 1000, 1000, 3), CancellationToken.None);
+        var auditor = await BrowserAsync(world.Consumer, Roles.Auditor);
+        var page = await (await auditor.GetAsync($"/console/audit/access?user={user}")).Content.ReadAsStringAsync();
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        var flagged = await connection.ExecuteScalarAsync<long>(
+            "select observed from access_anomalies where kind = 'RepeatedDenials' and client_id = @C", new { C = world.ClientId });
+
+        Assert.Equal(3, flagged);
+        Assert.Contains("anomalies-table", page, StringComparison.Ordinal);
+        Assert.Contains("别的目的", page, StringComparison.Ordinal);
+        Assert.Contains("使用目的与授权不符", page, StringComparison.Ordinal); // the denial reason, translated
+    }
+
+    private async Task<HttpClient> BrowserAsync(Guid organization, string role)
+    {
+        var user = await server.CreateUserAsync(organization, "ex-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, role);
+        var browser = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await ConsoleLoginTests.PostLoginAsync(browser, user.Login, ServerFactory.TestPassword)).StatusCode);
+        return browser;
+    }
+}
