@@ -42,6 +42,9 @@ public sealed class ExchangeService(
     IOptions<ExchangeOptions> options,
     TimeProvider clock)
 {
+    // Chinese text as is, not \uXXXX escapes: the consumers' systems read and log these answers.
+    private static readonly JsonWriterOptions AnswerJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly TimeSpan ChinaOffset = ValueParsingOptions.ChinaStandardTime;
     private readonly ConcurrentDictionary<string, ResourceEntry?> _resources = new(StringComparer.Ordinal);
     private readonly ExchangeGateway.Limits _limits = new(options.Value.DefaultPageSize, options.Value.MaxPageSize);
@@ -83,7 +86,7 @@ public sealed class ExchangeService(
         if (rows.Count == 1)
         {
             var buffer = new ArrayBufferWriter<byte>(512);
-            await using (var writer = new Utf8JsonWriter(buffer))
+            await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
             {
                 using var document = JsonDocument.Parse(rows[0].Payload);
                 plan.Project(document.RootElement, pseudonyms.For(caller.OrganizationId), writer);
@@ -148,7 +151,7 @@ public sealed class ExchangeService(
         var count = Math.Min(rows.Count, plan.PageSize);
         var context = pseudonyms.For(caller.OrganizationId);
         var buffer = new ArrayBufferWriter<byte>(256 * (count + 1));
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("items");
@@ -225,7 +228,7 @@ public sealed class ExchangeService(
 
         var result = plan.Compare(stored);
         var buffer = new ArrayBufferWriter<byte>(256);
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
         {
             writer.WriteStartObject();
             writer.WriteBoolean("allMatch", result.AllMatch);
@@ -295,7 +298,7 @@ public sealed class ExchangeService(
         var context = pseudonyms.For(caller.OrganizationId);
         var keysOnly = plan with { Fields = plan.Fields.Where(f => f.Field.Key).ToList() };
         var buffer = new ArrayBufferWriter<byte>(256 * (rows.Count + 1));
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("items");

@@ -51,8 +51,8 @@ public sealed class ExchangeAccessStatistics(AccessEventStore store) : IAccessSt
 {
     public async Task<CheckCounts?> CallsAsync(Guid resourceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var (allowed, denied) = await store.CountsAsync(resourceId, since, until, cancellationToken);
-        return new CheckCounts(allowed + denied, 0);
+        var (calls, unavailable) = await store.AvailabilityAsync(resourceId, since, until, cancellationToken);
+        return new CheckCounts(calls, unavailable);
     }
 }
 

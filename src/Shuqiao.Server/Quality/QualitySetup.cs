@@ -17,7 +17,6 @@ public static class QualitySetup
         services.AddSingleton<QualityMetrics>();
         services.AddSingleton<QualityBacklog>();
         // The Exchange capability replaces this with the gateway's call statistics (可访问性).
-        services.TryAddSingleton<IAccessStatistics, NoExchangeStatistics>();
         services.AddScoped<QualityService>();
         services.AddHostedService<QualityWorker>();
         return services;

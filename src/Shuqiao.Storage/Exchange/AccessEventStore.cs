@@ -129,6 +129,13 @@ public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatch
         from access_events where resource_id = @ResourceId and time >= @From and (@Until::timestamptz is null or time < @Until)
         """;
 
+    // 可访问性: a consumer holding a grant found the resource withdrawn. Refusals by the grant's own terms (purpose, quota,
+    // fields) are the consumer's side and do not count against the resource.
+    private const string AvailabilitySince = """
+        select count(*) as calls, count(*) filter (where outcome = 'Denied' and reason = 'ResourceUnavailable') as unavailable
+        from access_events where resource_id = @ResourceId and time >= @From and time < @Until
+        """;
+
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -206,6 +213,21 @@ public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatch
         var row = await connection.QuerySingleAsync<CountsRow>(new CommandDefinition(
             CountsSince, new { ResourceId = resourceId, From = from, Until = until }, cancellationToken: cancellationToken));
         return (row.Allowed, row.Denied);
+    }
+
+    /// <summary>Calls on a resource in [from, until) and those refused because the resource was not available.</summary>
+    public async Task<(long Calls, long Unavailable)> AvailabilityAsync(Guid resourceId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<AvailabilityRow>(new CommandDefinition(
+            AvailabilitySince, new { ResourceId = resourceId, From = from, Until = until }, cancellationToken: cancellationToken));
+        return (row.Calls, row.Unavailable);
+    }
+
+    private sealed class AvailabilityRow
+    {
+        public long Calls { get; init; }
+        public long Unavailable { get; init; }
     }
 
     private sealed class CountsRow
