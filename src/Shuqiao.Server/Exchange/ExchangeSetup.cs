@@ -25,6 +25,7 @@ public static class ExchangeSetup
         services.AddHostedService<GrantListener>();
         services.AddSingleton<PseudonymKeys>();
         services.AddSingleton<IStartupTask, PseudonymSecretLoader>();
+        services.AddSingleton<IStartupTask, ExchangeDemoData>(); // after the pseudonym secret: masking needs it
         services.AddSingleton<ExchangeMetrics>();
         services.AddSingleton<ExchangeService>();
         services.AddSingleton<AccessAuditService>();
