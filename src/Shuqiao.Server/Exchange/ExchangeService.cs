@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -40,6 +41,7 @@ public sealed class ExchangeService(
     PseudonymKeys pseudonyms,
     ExchangeMetrics metrics,
     IOptions<ExchangeOptions> options,
+    IDataProtectionProvider protection,
     TimeProvider clock)
 {
     // Chinese text as is, not \uXXXX escapes: the consumers' systems read and log these answers.
@@ -117,7 +119,7 @@ public sealed class ExchangeService(
         RecordCursor? cursor = null;
         if (decision.Plan is { Cursor: { } cursorText } readPlan)
         {
-            cursor = RecordCursor.Decode(cursorText, readPlan.Sort.Count);
+            cursor = Unprotect(cursorText, caller.OrganizationId) is { } plain ? RecordCursor.Decode(plain, readPlan.Sort.Count) : null;
             if (cursor is null)
             {
                 decision = new Denial(DenialReason.InvalidQuery, "cursor", [ExchangeIssues.Cursor("cursor")]);
@@ -163,9 +165,9 @@ public sealed class ExchangeService(
                 plan.Project(document.RootElement, context, writer);
                 if (more && i == count - 1)
                 {
-                    next = new RecordCursor(
+                    next = Protect(new RecordCursor(
                         plan.Sort.Select(s => document.RootElement.TryGetProperty(s.Field, out var v) && v.ValueKind != JsonValueKind.Null ? (JsonElement?)v.Clone() : null).ToList(),
-                        rows[i].Key).Encode();
+                        rows[i].Key).Encode(), caller.OrganizationId);
                 }
             }
 
@@ -274,7 +276,7 @@ public sealed class ExchangeService(
         }
         else if (decision.Plan is not null && since is not null)
         {
-            position = ChangeCursor.Decode(since);
+            position = Unprotect(since, caller.OrganizationId) is { } plain ? ChangeCursor.Decode(plain) : null;
             if (position is null)
             {
                 decision = new Denial(DenialReason.InvalidQuery, "since", [ExchangeIssues.Cursor("since")]);
@@ -315,7 +317,7 @@ public sealed class ExchangeService(
             }
 
             writer.WriteEndArray();
-            writer.WriteString("nextCursor", rows.Count > 0 ? ChangeCursor.Encode(rows[^1].Time, rows[^1].Key) : since);
+            writer.WriteString("nextCursor", rows.Count > 0 ? Protect(ChangeCursor.Encode(rows[^1].Time, rows[^1].Key), caller.OrganizationId) : since);
             writer.WriteEndObject();
         }
 
@@ -338,6 +340,25 @@ public sealed class ExchangeService(
         var rows = await RecordQuerySql.Page(entry.Resource, canonical, lookup, [], null, 1).ReadAsync(connection, cancellationToken);
         return rows.Count == 1 ? System.Text.Encoding.UTF8.GetBytes(rows[0].Payload) : null;
     }
+
+    // A cursor holds the last record's key and sort values — for a key like 公民身份号码 the very value masking hides — so
+    // consumers get it encrypted and authenticated, bound to their organization (another consumer's cursor is invalid).
+    private string Protect(string cursor, Guid organizationId) =>
+        protection.CreateProtector(CursorPurpose, organizationId.ToString()).Protect(cursor);
+
+    private string? Unprotect(string text, Guid organizationId)
+    {
+        try
+        {
+            return protection.CreateProtector(CursorPurpose, organizationId.ToString()).Unprotect(text);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private const string CursorPurpose = "Shuqiao.Exchange.Cursor";
 
     /// <summary>The Asia/Shanghai day of an instant: the quota's day.</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(ChinaOffset).DateTime);

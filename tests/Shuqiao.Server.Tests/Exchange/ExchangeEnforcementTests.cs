@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Text.Json;
 using Shuqiao.Core.Privacy;
@@ -106,6 +107,30 @@ public sealed class ExchangeEnforcementTests(ExchangeServer server) : IClassFixt
 
         Assert.Equal([20, 34], seen);
     }
+
+    [Fact]
+    public async Task A_cursor_does_not_reveal_the_key_it_continues_from_and_a_tampered_one_is_refused()
+    {
+        var world = await CreateAsync(server);
+
+        var (status, body) = await world.SendAsync(world.Query(new { fields = new[] { "age" }, pageSize = 1 }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var cursor = body.GetProperty("nextCursor").GetString()!;
+        var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(cursor.Replace('-', '+').Replace('_', '/'))));
+        foreach (var person in new[] { Zhang, Li, Wang })
+        {
+            Assert.DoesNotContain(person.IdNumber, cursor, StringComparison.Ordinal);
+            Assert.DoesNotContain(person.IdNumber, decoded, StringComparison.Ordinal);
+        }
+
+        var tampered = cursor[..^2] + (cursor[^2] == 'A' ? 'B' : 'A') + cursor[^1];
+        var (refused, problem) = await world.SendAsync(world.Query(new { fields = new[] { "age" }, pageSize = 1, cursor = tampered }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("denied.invalidQuery", Reason(problem));
+    }
+
+    private static string Pad(string base64) => base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
 
     [Fact]
     public async Task The_purpose_must_be_the_grants_and_a_percent_encoded_chinese_purpose_matches()
