@@ -85,17 +85,13 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
         ArgumentNullException.ThrowIfNull(filter);
         var issues = new List<Issue>();
         (DateTimeOffset, Guid)? before = null;
-        if (filter.Cursor is { Length: > 0 } cursor)
+        if (Cursor.TryDecodeTimeAndId(filter.Cursor, out var position))
         {
-            if (Cursor.TryDecode(cursor, out var position) && position.Split('|') is [var t, var i] &&
-                DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && Guid.TryParse(i, out var id))
-            {
-                before = (time, id);
-            }
-            else
-            {
-                issues.Add(Issue.Plain("cursor", "is not a cursor this API returned"));
-            }
+            before = position;
+        }
+        else
+        {
+            issues.Add(Issue.Plain("cursor", "is not a cursor this API returned"));
         }
 
         AccessOutcome? outcome = null;
@@ -149,7 +145,7 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
         ArgumentNullException.ThrowIfNull(rows);
         var items = rows.Take(size).Select(AccessEventResponse.Of).ToList();
         var next = rows.Count > size
-            ? Cursor.Encode(rows[size - 1].Time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "|" + rows[size - 1].Id)
+            ? Cursor.EncodeTimeAndId(rows[size - 1].Time, rows[size - 1].Id)
             : null;
         return new Page<AccessEventResponse>(items, next);
     }

@@ -119,7 +119,7 @@ public static class IngestionEndpoints
     private static async Task<Results<Ok<Page<BatchResponse>>, ProblemHttpResult>> History(
         string code, string? cursor, int? limit, HttpContext context, IngestionService service, CancellationToken cancellationToken)
     {
-        if (!TryReadCursor(cursor, out var before))
+        if (!Cursor.TryDecodeTimeAndId(cursor, out var before))
         {
             return Problems.Invalid("cursor", "is not a cursor this list gave out");
         }
@@ -134,33 +134,9 @@ public static class IngestionEndpoints
         var history = outcome.Value;
         var items = history.Batches.Take(size).Select(b => BatchResponse.Of(b, null)).ToList();
         var next = history.Batches.Count > size
-            ? Cursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{history.Batches[size - 1].StartedAt.UtcTicks}|{history.Batches[size - 1].Id}"))
+            ? Cursor.EncodeTimeAndId(history.Batches[size - 1].StartedAt, history.Batches[size - 1].Id)
             : null;
         return TypedResults.Ok(new Page<BatchResponse>(items, next));
-    }
-
-    private static bool TryReadCursor(string? cursor, out (DateTimeOffset At, Guid Id)? before)
-    {
-        before = null;
-        if (cursor is null)
-        {
-            return true;
-        }
-
-        if (!Cursor.TryDecode(cursor, out var position))
-        {
-            return false;
-        }
-
-        var parts = position.Split('|');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || !Guid.TryParse(parts[1], out var id) ||
-            ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        before = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
-        return true;
     }
 }
 

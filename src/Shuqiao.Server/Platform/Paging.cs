@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 
 namespace Shuqiao.Server.Platform;
@@ -52,6 +53,35 @@ public static class Cursor
         }
 
         after = id;
+        return true;
+    }
+
+    /// <summary>A keyset position of rows ordered by (time, id) descending: the last row's time and id.</summary>
+    public static string TimeAndId(DateTimeOffset time, Guid id) => string.Create(CultureInfo.InvariantCulture, $"{time.UtcTicks}|{id}");
+
+    public static string EncodeTimeAndId(DateTimeOffset time, Guid id) => Encode(TimeAndId(time, id));
+
+    /// <summary>Reads a cursor of <see cref="EncodeTimeAndId"/>; none (null or empty) is the first page.</summary>
+    public static bool TryDecodeTimeAndId(string? cursor, out (DateTimeOffset At, Guid Id)? before)
+    {
+        before = null;
+        if (!TryDecode(cursor, out var position))
+        {
+            return false;
+        }
+
+        if (position.Length == 0)
+        {
+            return true;
+        }
+
+        if (position.Split('|') is not [var t, var i] || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ||
+            !Guid.TryParse(i, out var id) || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            return false;
+        }
+
+        before = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
         return true;
     }
 

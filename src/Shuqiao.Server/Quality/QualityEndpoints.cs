@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Platform;
@@ -49,7 +48,7 @@ public static class QualityEndpoints
     private static async Task<Results<Ok<Page<QualityTrendResponse>>, ProblemHttpResult>> History(
         string code, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, HttpContext context, QualityService service, CancellationToken cancellationToken)
     {
-        if (!TryReadCursor(cursor, out var before))
+        if (!Cursor.TryDecodeTimeAndId(cursor, out var before))
         {
             return Problems.Invalid("cursor", "is not a cursor this list gave out");
         }
@@ -68,7 +67,7 @@ public static class QualityEndpoints
 
         var reports = outcome.Value.Reports;
         return TypedResults.Ok(Cursor.PageOf(reports, size,
-            r => string.Create(CultureInfo.InvariantCulture, $"{r.MeasuredAt.UtcTicks}|{r.Id}"), QualityTrendResponse.Of));
+            r => Cursor.TimeAndId(r.MeasuredAt, r.Id), QualityTrendResponse.Of));
     }
 
     private static async Task<Results<Created<QualityReportResponse>, ProblemHttpResult>> Run(string code, HttpContext context, QualityService service, CancellationToken cancellationToken)
@@ -84,30 +83,6 @@ public static class QualityEndpoints
 
     private static async Task<Ok<Page<ProviderRankResponse>>> Ranking(QualityService service, CancellationToken cancellationToken) =>
         TypedResults.Ok(new Page<ProviderRankResponse>(ProviderRankResponse.RankAll(await service.RankingAsync(cancellationToken)), null));
-
-    private static bool TryReadCursor(string? cursor, out (DateTimeOffset At, Guid Id)? before)
-    {
-        before = null;
-        if (cursor is null)
-        {
-            return true;
-        }
-
-        if (!Cursor.TryDecode(cursor, out var position))
-        {
-            return false;
-        }
-
-        var parts = position.Split('|');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || !Guid.TryParse(parts[1], out var id) ||
-            ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        before = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
-        return true;
-    }
 }
 
 public static class QualityPolicies
