@@ -36,31 +36,11 @@ internal static class ClientListCommand
             query = $"organizationId={organizationId}";
         }
 
-        var items = new List<JsonElement>();
-        string? cursor = null;
-        do
+        var (items, status) = await http.GetAllPagesAsync(query.Length > 0 ? $"api/v1/clients?{query}" : "api/v1/clients", "a page of clients", cancellationToken);
+        if (items is null)
         {
-            var path = "api/v1/clients?" + string.Join('&', new[] { query, cursor is null ? "" : $"cursor={Uri.EscapeDataString(cursor)}" }.Where(p => p.Length > 0));
-            var response = await http.GetAsync(path.TrimEnd('?'), cancellationToken);
-            if (response is null)
-            {
-                return ExitCodes.Unavailable;
-            }
-
-            if (!response.IsSuccess)
-            {
-                return http.Refused(response);
-            }
-
-            if (response.Json is not { ValueKind: JsonValueKind.Object } page || !page.TryGetProperty("items", out var pageItems) || pageItems.ValueKind != JsonValueKind.Array)
-            {
-                return cli.Fail(ExitCodes.Failed, "the server's answer is not a page of clients ({items, nextCursor})");
-            }
-
-            items.AddRange(pageItems.EnumerateArray());
-            cursor = page.String("nextCursor");
+            return status;
         }
-        while (cursor is not null);
 
         if (http.PrintJson)
         {

@@ -185,6 +185,41 @@ internal sealed class ShuqiaoHttp : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every item of a paged collection (<c>{items, nextCursor}</c>), following the cursors; null and the exit code when a
+    /// page cannot be had (the reason is printed). <paramref name="what"/> names the collection in that message.
+    /// </summary>
+    public async Task<(List<JsonElement>? Items, int ExitCode)> GetAllPagesAsync(string path, string what, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = cursor is null ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"cursor={Uri.EscapeDataString(cursor)}";
+            var response = await GetAsync(page, cancellationToken);
+            if (response is null)
+            {
+                return (null, ExitCodes.Unavailable);
+            }
+
+            if (!response.IsSuccess)
+            {
+                return (null, Refused(response));
+            }
+
+            if (response.Json is not { ValueKind: JsonValueKind.Object } json || !json.TryGetProperty("items", out var pageItems) || pageItems.ValueKind != JsonValueKind.Array)
+            {
+                return (null, _cli.Fail(ExitCodes.Failed, $"the server's answer is not {what} ({{items, nextCursor}})"));
+            }
+
+            items.AddRange(pageItems.EnumerateArray());
+            cursor = json.String("nextCursor");
+        }
+        while (cursor is not null);
+
+        return (items, ExitCodes.Ok);
+    }
+
     /// <summary>Prints a refusal (problem+json or not) readably and returns its exit code.</summary>
     public int Refused(ApiResponse response)
     {

@@ -128,31 +128,11 @@ internal static class SharingCommands
             return exitCode;
         }
 
-        var items = new List<JsonElement>();
-        string? cursor = null;
-        do
+        var (items, status) = await http.GetAllPagesAsync(firstPath, "a page", cancellationToken);
+        if (items is null)
         {
-            var path = cursor is null ? firstPath : firstPath + (firstPath.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"cursor={Uri.EscapeDataString(cursor)}";
-            var response = await http.GetAsync(path, cancellationToken);
-            if (response is null)
-            {
-                return ExitCodes.Unavailable;
-            }
-
-            if (!response.IsSuccess)
-            {
-                return http.Refused(response);
-            }
-
-            if (response.Json is not { ValueKind: JsonValueKind.Object } page || !page.TryGetProperty("items", out var pageItems) || pageItems.ValueKind != JsonValueKind.Array)
-            {
-                return cli.Fail(ExitCodes.Failed, "the server's answer is not a page ({items, nextCursor})");
-            }
-
-            items.AddRange(pageItems.EnumerateArray());
-            cursor = page.String("nextCursor");
+            return status;
         }
-        while (cursor is not null);
 
         if (http.PrintJson)
         {
