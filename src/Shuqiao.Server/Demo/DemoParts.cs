@@ -25,6 +25,16 @@ public sealed class DemoParts(NpgsqlDataSource dataSource, IOptions<ShuqiaoOptio
 
     public bool IsDemoNode => options.Value.Mode == NodeMode.Demo;
 
+    /// <summary>A demo department's API client (<see cref="DemoCity.Clients"/>), which demo parts act as.</summary>
+    public static async Task<Core.Identity.ApiClient> DemoClientAsync(Storage.Identity.ApiClientStore clients, Guid organizationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        var names = DemoCity.Clients().Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var list = await clients.ListAsync(organizationId, null, 100, cancellationToken);
+        return list.FirstOrDefault(c => c.IsDemo && names.Contains(c.Name)) ?? list.FirstOrDefault(c => names.Contains(c.Name))
+            ?? throw new InvalidOperationException("The demo department has no demo API client; the demo city must load first.");
+    }
+
     /// <summary>True when this is a demo node and the part is not loaded yet.</summary>
     public async Task<bool> ShouldLoadAsync(string part, CancellationToken cancellationToken)
     {

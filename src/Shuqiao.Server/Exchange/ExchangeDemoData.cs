@@ -109,14 +109,13 @@ public sealed partial class ExchangeDemoData(
     {
         var organizations = services.GetRequiredService<OrganizationStore>();
         var clients = services.GetRequiredService<ApiClientStore>();
-        var names = DemoCity.Clients().Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var found = new Dictionary<string, (Guid, Guid)>(StringComparer.Ordinal);
-        foreach (var org in DemoCity.Organizations())
+        foreach (var org in DemoCity.Clients().Select(c => c.OrganizationKey).Distinct())
         {
-            if (await organizations.FindByCodeAsync(org.Code, cancellationToken) is { } organization
-                && (await clients.ListAsync(organization.Id, null, 100, cancellationToken)).FirstOrDefault(c => names.Contains(c.Name)) is { } client)
+            var code = DemoCity.Organizations().Single(o => o.Key == org).Code;
+            if (await organizations.FindByCodeAsync(code, cancellationToken) is { } organization)
             {
-                found[org.Key] = (client.Id, organization.Id);
+                found[org] = ((await DemoParts.DemoClientAsync(clients, organization.Id, cancellationToken)).Id, organization.Id);
             }
         }
 

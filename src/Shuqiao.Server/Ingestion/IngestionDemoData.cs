@@ -68,7 +68,7 @@ public sealed partial class IngestionDemoData(
                 continue;
             }
 
-            var client = await DemoClientAsync(clients, resource.ProviderId, cancellationToken);
+            var client = await DemoParts.DemoClientAsync(clients, resource.ProviderId, cancellationToken);
             if (await batches.FindByIdempotencyKeyAsync(client.Id, resource.Id, IdempotencyKey, cancellationToken) is not null)
             {
                 loaded++;
@@ -102,14 +102,6 @@ public sealed partial class IngestionDemoData(
     }
 
     /// <summary>The department's demo API client (<see cref="DemoCity.Clients"/>), which loads its resources.</summary>
-    private static async Task<ApiClient> DemoClientAsync(ApiClientStore clients, Guid organizationId, CancellationToken cancellationToken)
-    {
-        var names = DemoCity.Clients().Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var list = await clients.ListAsync(organizationId, null, 100, cancellationToken);
-        return list.FirstOrDefault(c => c.IsDemo && names.Contains(c.Name)) ?? list.FirstOrDefault(c => names.Contains(c.Name))
-            ?? throw new InvalidOperationException("The demo department has no demo API client; the demo city must load first.");
-    }
-
     private static async Task<Outcome<IngestResult>> UploadAsync(
         IngestionService ingestion, DataResource resource, ApiClient client, DemoRecordSet set, CancellationToken cancellationToken)
     {
