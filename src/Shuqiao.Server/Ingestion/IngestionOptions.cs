@@ -19,13 +19,14 @@ public sealed class IngestionOptions
     public TimeSpan RejectedRowRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Batches loading at the same time on this node (default 8); more uploads wait for a free slot. A resource's first
-    /// load holds two database connections (its transaction and the staging connection beside it, briefly a third to
-    /// answer a replay), so three times this must stay below the connection pool's <c>Maximum Pool Size</c> (default
-    /// 50): otherwise batches holding one connection each could wait forever for their second.
+    /// Batches loading at the same time on this node (default 4: a load keeps a core and a PostgreSQL backend busy,
+    /// more at once only share them); more uploads wait for a free slot. A resource's first load holds two database
+    /// connections (its transaction and the staging connection beside it, briefly a third to answer a replay), so
+    /// three times this must stay below the connection pool's <c>Maximum Pool Size</c> (default four per processor,
+    /// at least 20): otherwise batches holding one connection each could wait forever for their second.
     /// </summary>
     [Range(1, 1000)]
-    public int MaxConcurrentBatches { get; set; } = 8;
+    public int MaxConcurrentBatches { get; set; } = 4;
 
     /// <summary>How often the retention job looks for rejected rows to clear (default hourly).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]

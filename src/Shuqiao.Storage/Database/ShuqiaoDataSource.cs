@@ -18,10 +18,25 @@ public static class ShuqiaoDataSource
             csb.ApplicationName = applicationName;
         }
 
-        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) &&
-            !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+        // More backends than PostgreSQL has cores to run them only queue inside PostgreSQL, where they cost context
+        // switches and lock traffic; waiting for a connection in the pool is cheaper (bench/gateway on 2 cores: 20
+        // connections served about twice the reads per second of 50, with a shorter tail).
+        if (!Mentions(connectionString, "Maximum Pool Size", "MaxPoolSize"))
         {
-            csb.MaxPoolSize = 50;
+            csb.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        // The node's statements are few and repeated: prepared after a few uses, they skip parsing and planning.
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            csb.MaxAutoPrepare = 64;
+        }
+
+        // No code keeps session state on a pooled connection (transaction-scoped settings and locks, temp tables
+        // dropped on commit, LISTEN on connections of its own), so the reset round trip on every open is pure cost.
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            csb.NoResetOnClose = true;
         }
 
         if (csb.KeepAlive == 0)
@@ -37,4 +52,10 @@ public static class ShuqiaoDataSource
         var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
         return builder.Build();
     }
+
+    /// <summary>The pool size when the connection string sets none: four per processor, at least 20.</summary>
+    public static int DefaultMaxPoolSize { get; } = Math.Max(20, 4 * Environment.ProcessorCount);
+
+    private static bool Mentions(string connectionString, params string[] keys) =>
+        keys.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
 }

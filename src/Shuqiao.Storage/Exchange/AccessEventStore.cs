@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
@@ -84,13 +85,21 @@ public sealed class AccessUsageRow
 
 /// <summary>
 /// 访问审计. Rows are written by the ledger's group-commit batch (<see cref="ILedgerBatchParticipant"/>), in the same
-/// transaction as their ledger entries, by binary COPY; the table is append-only.
+/// transaction as their ledger entries; the table is append-only.
 /// </summary>
 public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatchParticipant
 {
-    private const string Copy = """
-        copy access_events (time, client_id, id, organization_id, end_user, resource_id, resource_code, grant_id, provider_id, operation,
-                            shape, rows_returned, masked_fields, purpose, outcome, reason, latency_us, request_id) from stdin (format binary)
+    // One statement for the whole batch: the columns as arrays, unnested in step. Masked fields per row travel as a
+    // JSON array (an array of arrays cannot be unnested row by row).
+    private const string Insert = """
+        insert into access_events (time, client_id, id, organization_id, end_user, resource_id, resource_code, grant_id, provider_id, operation,
+                                   shape, rows_returned, masked_fields, purpose, outcome, reason, latency_us, request_id)
+        select t.time, t.client_id, t.id, t.organization_id, t.end_user, t.resource_id, t.resource_code, t.grant_id, t.provider_id, t.operation,
+               t.shape, t.rows_returned, array(select jsonb_array_elements_text(t.masked_fields)), t.purpose, t.outcome, t.reason, t.latency_us, t.request_id
+        from unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[],
+                    $11::text[], $12::integer[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::text[])
+             as t(time, client_id, id, organization_id, end_user, resource_id, resource_code, grant_id, provider_id, operation,
+                  shape, rows_returned, masked_fields, purpose, outcome, reason, latency_us, request_id)
         """;
 
     private const string Search = """
@@ -136,46 +145,36 @@ public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatch
         from access_events where resource_id = @ResourceId and time >= @From and time < @Until
         """;
 
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken)
+    public void AddCommands(NpgsqlBatch batch, IReadOnlyList<LedgerItem> items)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(items);
-        if (!items.Any(i => i.Payload is AccessRecord))
+        var records = items.Select(i => i.Payload).OfType<AccessRecord>().ToList();
+        if (records.Count == 0)
         {
             return;
         }
 
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        foreach (var item in items)
-        {
-            if (item.Payload is not AccessRecord record)
-            {
-                continue;
-            }
-
-            var e = record.Event;
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(e.Time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync(e.ClientId, NpgsqlDbType.Uuid, cancellationToken);
-            await importer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken);
-            await importer.WriteAsync(e.OrganizationId, NpgsqlDbType.Uuid, cancellationToken);
-            await WriteNullableAsync(importer, e.EndUser, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, e.ResourceId, NpgsqlDbType.Uuid, cancellationToken);
-            await WriteNullableAsync(importer, record.ResourceCode, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, e.GrantId, NpgsqlDbType.Uuid, cancellationToken);
-            await WriteNullableAsync(importer, record.ProviderId, NpgsqlDbType.Uuid, cancellationToken);
-            await importer.WriteAsync(e.Operation.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(e.Shape.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(e.RowsReturned, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(e.MaskedFields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, e.Purpose, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(e.Outcome.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, e.Reason?.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync((long)(e.Latency.Ticks / 10), NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullableAsync(importer, record.RequestId, NpgsqlDbType.Text, cancellationToken);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
+        var command = new NpgsqlBatchCommand(Insert);
+        command.Parameters.Add(Column(records, r => r.Event.Time.ToUniversalTime()));
+        command.Parameters.Add(Column(records, r => r.Event.ClientId));
+        command.Parameters.Add(Column(records, r => r.Event.Id));
+        command.Parameters.Add(Column(records, r => r.Event.OrganizationId));
+        command.Parameters.Add(Column(records, r => r.Event.EndUser));
+        command.Parameters.Add(Column(records, r => r.Event.ResourceId));
+        command.Parameters.Add(Column(records, r => r.ResourceCode));
+        command.Parameters.Add(Column(records, r => r.Event.GrantId));
+        command.Parameters.Add(Column(records, r => r.ProviderId));
+        command.Parameters.Add(Column(records, r => r.Event.Operation.ToString()));
+        command.Parameters.Add(Column(records, r => r.Event.Shape.ToString()));
+        command.Parameters.Add(Column(records, r => r.Event.RowsReturned));
+        command.Parameters.Add(Column(records, r => JsonSerializer.Serialize(r.Event.MaskedFields)));
+        command.Parameters.Add(Column(records, r => r.Event.Purpose));
+        command.Parameters.Add(Column(records, r => r.Event.Outcome.ToString()));
+        command.Parameters.Add(Column(records, r => r.Event.Reason?.ToString()));
+        command.Parameters.Add(Column(records, r => r.Event.Latency.Ticks / 10));
+        command.Parameters.Add(Column(records, r => r.RequestId));
+        batch.BatchCommands.Add(command);
     }
 
     public async Task<IReadOnlyList<AccessEventRow>> SearchAsync(AccessEventSearch search, CancellationToken cancellationToken)
@@ -236,6 +235,6 @@ public sealed class AccessEventStore(NpgsqlDataSource dataSource) : ILedgerBatch
         public long Denied { get; init; }
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+    private static NpgsqlParameter<T[]> Column<T>(List<AccessRecord> records, Func<AccessRecord, T> value) =>
+        new() { TypedValue = records.Select(value).ToArray() };
 }

@@ -20,10 +20,10 @@ public sealed record LedgerItem(byte[] Entry, Guid? EventId = null, object? Payl
 /// group-commit writes its events and their ledger entries atomically.
 /// <para>
 /// The right edge of the tree (<see cref="CompactRange"/>) stays in memory between batches. It is trusted only after
-/// checking it against the committed head in <c>ledger_state</c>, which every batch locks first: after a restart, a
-/// rolled-back batch, or another server instance's appends, the edge is rebuilt from the stored hashes. Use one
-/// appender per process (a singleton); <see cref="AppendInTransactionAsync"/> serves callers without one (the admin
-/// audit writer) and shares the process's latest edge when it still matches.
+/// checking it against the committed head in <c>ledger_state</c>: after a restart, a rolled-back batch, or another
+/// server instance's appends, the edge is rebuilt from the stored hashes. Use one appender per process (a
+/// singleton); <see cref="AppendInTransactionAsync"/> serves callers without one (the admin audit writer) and shares
+/// the process's latest edge when it still matches.
 /// </para>
 /// </summary>
 public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clock) : IDisposable
@@ -31,11 +31,19 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
     // Locks the head until the transaction ends: appenders in every instance queue here, in commit order.
     private const string LockHead = "select size, root from ledger_state where singleton for update";
 
-    private const string UpdateHead = "update ledger_state set size = @Size, root = @Root, updated_at = @Now where singleton";
+    // Moves the head only from the size and root the batch was computed on (migration 0011), else fails the whole
+    // batch with HeadMovedState: the check that lets a batch go in one round trip without locking the head first.
+    private const string AdvanceHead = "select ledger_advance($1, $2, $3, $4, $5)";
 
-    private const string CopyEntries = "copy ledger_entries (index, leaf_hash, entry, appended_at, event_id) from stdin (format binary)";
+    private const string HeadMovedState = "SQ409";
 
-    private const string CopyNodes = "copy ledger_nodes (level, index, hash) from stdin (format binary)";
+    private const string InsertEntries = """
+        insert into ledger_entries (index, leaf_hash, entry, appended_at, event_id)
+        select $1 + t.position - 1, t.leaf_hash, t.entry, $2, t.event_id
+        from unnest($3::bytea[], $4::bytea[], $5::uuid[]) with ordinality as t(leaf_hash, entry, event_id, position)
+        """;
+
+    private const string InsertNodes = "insert into ledger_nodes (level, index, hash) select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])";
 
     // The edge of the last batch any appender of this process wrote. Immutable once published (appends work on a
     // clone); used only when it matches the head a caller has locked, so another database's edge is never taken.
@@ -43,7 +51,8 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    // The edge as of the last batch this appender wrote (possibly not committed yet, see above).
+    // The edge as of the last batch this appender wrote (possibly not committed yet, see above). Never mutated: a
+    // batch appends to a clone and publishes the result.
     private CompactRange? _edge;
 
     /// <summary>Appends in a transaction of its own.</summary>
@@ -76,15 +85,61 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var (result, edge) = await AppendLockedAsync(connection, transaction, items, head, _edge, clock.GetUtcNow(), cancellationToken);
+            var (result, edge) = await AppendLockedAsync(connection, transaction, items, [], head, Volatile.Read(ref _edge), clock.GetUtcNow(), cancellationToken);
             // Kept even though the caller may still roll back: the next batch compares it with the head it locks.
-            _edge = edge;
+            Volatile.Write(ref _edge, edge);
             return result;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The group-commit writer's append, blocking (the writer runs on a thread of its own): the participants' rows and
+    /// the entries, durable when this returns. <paramref name="connection"/> is the writer's own, outside any
+    /// transaction. When this appender's edge is still the committed head — the usual case for the one writer of a
+    /// node — the whole batch goes to PostgreSQL in ONE round trip, as one implicit transaction that moves the head
+    /// only from that edge; if another appender moved the head in between, that transaction fails as a whole and the
+    /// batch is written again the careful way (head locked, edge rebuilt).
+    /// </summary>
+    public LedgerAppendResult AppendBatch(
+        NpgsqlConnection connection, IReadOnlyList<LedgerItem> items, IReadOnlyList<ILedgerBatchParticipant> participants, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(participants);
+        Validate(items);
+        var now = clock.GetUtcNow();
+        if (Volatile.Read(ref _edge) is { } cached)
+        {
+            var append = Plan(cached.Clone(), items);
+            using var batch = new NpgsqlBatch(connection);
+            AddCommands(batch, append, items, participants, now);
+            try
+            {
+                batch.ExecuteNonQuery();
+                Publish(append.Edge);
+                return append.Result;
+            }
+            catch (PostgresException e) when (e.SqlState == HeadMovedState)
+            {
+                // Another appender got there first; nothing of this attempt exists.
+            }
+        }
+
+        return AppendLockedBatchAsync(connection, items, participants, now, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    private async Task<LedgerAppendResult> AppendLockedBatchAsync(
+        NpgsqlConnection connection, IReadOnlyList<LedgerItem> items, IReadOnlyList<ILedgerBatchParticipant> participants, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var head = await LockHeadAsync(connection, transaction, cancellationToken);
+        var (result, edge) = await AppendLockedAsync(connection, transaction, items, participants, head, Volatile.Read(ref _edge), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Publish(edge);
+        return result;
     }
 
     /// <summary>
@@ -96,7 +151,7 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
     {
         Validate(connection, transaction, items);
         var head = await LockHeadAsync(connection, transaction, cancellationToken);
-        var (result, _) = await AppendLockedAsync(connection, transaction, items, head, null, now, cancellationToken);
+        var (result, _) = await AppendLockedAsync(connection, transaction, items, [], head, null, now, cancellationToken);
         return result;
     }
 
@@ -114,10 +169,21 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
         return (reader.GetInt64(0), (byte[])reader[1]);
     }
 
+    private void Publish(CompactRange edge)
+    {
+        Volatile.Write(ref _edge, edge);
+        Volatile.Write(ref s_latest, edge.Clone());
+    }
+
     private static void Validate(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(transaction);
+        Validate(items);
+    }
+
+    private static void Validate(IReadOnlyList<LedgerItem> items)
+    {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
         {
@@ -138,7 +204,8 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
 
     // The caller holds the head (size, root) locked.
     private static async Task<(LedgerAppendResult Result, CompactRange Edge)> AppendLockedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, (long Size, byte[] Root) head, CompactRange? cached, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, IReadOnlyList<ILedgerBatchParticipant> participants,
+        (long Size, byte[] Root) head, CompactRange? cached, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (size, root) = head;
         CompactRange edge;
@@ -159,6 +226,18 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
             }
         }
 
+        var append = Plan(edge, items);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddCommands(batch, append, items, participants, now);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return (append.Result, append.Edge);
+    }
+
+    // Hashes the entries onto the edge (which it takes over) and collects the completed tile-level nodes.
+    private static PlannedAppend Plan(CompactRange edge, IReadOnlyList<LedgerItem> items)
+    {
+        var size = edge.Size;
+        var root = edge.Root();
         var leafHashes = new byte[items.Count][];
         var nodes = new List<(NodeId Node, byte[] Hash)>();
         for (var i = 0; i < items.Count; i++)
@@ -173,59 +252,54 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
             });
         }
 
-        await WriteEntriesAsync(connection, size, items, leafHashes, now, cancellationToken);
-        if (nodes.Count > 0)
-        {
-            await WriteNodesAsync(connection, nodes, cancellationToken);
-        }
-
         var newRoot = edge.Root();
-        await using (var update = new NpgsqlCommand(UpdateHead, connection, transaction))
-        {
-            update.Parameters.AddWithValue("Size", edge.Size);
-            update.Parameters.AddWithValue("Root", newRoot);
-            update.Parameters.AddWithValue("Now", now);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        Volatile.Write(ref s_latest, edge.Clone());
-        return (new LedgerAppendResult(size, items.Count, edge.Size, newRoot), edge);
+        return new PlannedAppend(size, root, leafHashes, nodes, edge, new LedgerAppendResult(size, items.Count, edge.Size, newRoot));
     }
 
-    private static async Task WriteEntriesAsync(NpgsqlConnection connection, long firstIndex, IReadOnlyList<LedgerItem> items, byte[][] leafHashes, DateTimeOffset now, CancellationToken cancellationToken)
+    // The head moves first (in the optimistic batch, its check fails before anything else is written), then the
+    // participants' rows, then the entries and nodes.
+    private static void AddCommands(NpgsqlBatch batch, PlannedAppend append, IReadOnlyList<LedgerItem> items, IReadOnlyList<ILedgerBatchParticipant> participants, DateTimeOffset now)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(CopyEntries, cancellationToken);
+        batch.BatchCommands.Add(Command(AdvanceHead,
+            new NpgsqlParameter<long> { TypedValue = append.FromSize },
+            new NpgsqlParameter<byte[]> { TypedValue = append.FromRoot },
+            new NpgsqlParameter<long> { TypedValue = append.Result.TreeSize },
+            new NpgsqlParameter<byte[]> { TypedValue = append.Result.Root.ToArray() },
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = now }));
+        foreach (var participant in participants)
+        {
+            participant.AddCommands(batch, items);
+        }
+
+        var entries = new byte[items.Count][];
+        var eventIds = new Guid?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(firstIndex + i, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(leafHashes[i], NpgsqlDbType.Bytea, cancellationToken);
-            await importer.WriteAsync(items[i].Entry, NpgsqlDbType.Bytea, cancellationToken);
-            await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            if (items[i].EventId is { } eventId)
-            {
-                await importer.WriteAsync(eventId, NpgsqlDbType.Uuid, cancellationToken);
-            }
-            else
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
+            entries[i] = items[i].Entry;
+            eventIds[i] = items[i].EventId;
         }
 
-        await importer.CompleteAsync(cancellationToken);
-    }
-
-    private static async Task WriteNodesAsync(NpgsqlConnection connection, List<(NodeId Node, byte[] Hash)> nodes, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(CopyNodes, cancellationToken);
-        foreach (var (node, hash) in nodes)
+        batch.BatchCommands.Add(Command(InsertEntries,
+            new NpgsqlParameter<long> { TypedValue = append.FromSize },
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            new NpgsqlParameter<byte[][]> { TypedValue = append.LeafHashes },
+            new NpgsqlParameter<byte[][]> { TypedValue = entries },
+            new NpgsqlParameter<Guid?[]> { TypedValue = eventIds }));
+        if (append.Nodes.Count > 0)
         {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync((short)node.Level, NpgsqlDbType.Smallint, cancellationToken);
-            await importer.WriteAsync(node.Index, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(hash, NpgsqlDbType.Bytea, cancellationToken);
+            batch.BatchCommands.Add(Command(InsertNodes,
+                new NpgsqlParameter<short[]> { TypedValue = append.Nodes.Select(n => (short)n.Node.Level).ToArray() },
+                new NpgsqlParameter<long[]> { TypedValue = append.Nodes.Select(n => n.Node.Index).ToArray() },
+                new NpgsqlParameter<byte[][]> { TypedValue = append.Nodes.Select(n => n.Hash).ToArray() }));
         }
-
-        await importer.CompleteAsync(cancellationToken);
     }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private sealed record PlannedAppend(long FromSize, byte[] FromRoot, byte[][] LeafHashes, List<(NodeId Node, byte[] Hash)> Nodes, CompactRange Edge, LedgerAppendResult Result);
 }

@@ -16,11 +16,16 @@ public sealed record LedgerBatchInfo(int Count, long FirstIndex, long TreeSize, 
 
 /// <summary>
 /// Writes something in the batch transaction together with its entries — e.g. the access-event audit rows (design §3),
-/// so an event and its ledger entry commit together. Called before the entries are appended.
+/// so an event and its ledger entry commit together.
 /// </summary>
 public interface ILedgerBatchParticipant
 {
-    Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds the statements that write this participant's rows for <paramref name="items"/> to the batch that appends
+    /// them. The batch goes to PostgreSQL in one round trip as one transaction, so the statements cannot read results
+    /// of earlier ones in .NET; a failing statement fails the whole batch.
+    /// </summary>
+    void AddCommands(NpgsqlBatch batch, IReadOnlyList<LedgerItem> items);
 }
 
 /// <summary>
@@ -28,11 +33,17 @@ public interface ILedgerBatchParticipant
 /// entry's index once the batch holding it is durable (committed with <c>synchronous_commit = on</c>); one loop
 /// drains the queue into one transaction per batch through the <see cref="LedgerAppender"/>. No caller is told an
 /// index that a crash could take back, and a failed batch fails every caller in it (nothing of it exists).
+/// <para>
+/// Every audited request waits for this loop, so it is built to be quick under load: it runs on a thread of its own
+/// with blocking I/O (its steps never queue behind request work in the thread pool), keeps a connection of its own
+/// (never waits for the pool), and a batch is usually one round trip (<see cref="LedgerAppender.AppendBatch"/>).
+/// What callers wait for is mostly the batch before theirs, so the shorter a batch, the shorter every wait.
+/// </para>
 /// </summary>
 public sealed class LedgerWriter : IAsyncDisposable
 {
     // Durability does not depend on the server's default: the batch is acknowledged only after its WAL is flushed.
-    private const string SynchronousCommit = "set local synchronous_commit = on";
+    private const string SynchronousCommit = "set synchronous_commit = on";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerAppender _appender;
@@ -42,6 +53,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startGate = new();
     private Task? _loop;
+    private NpgsqlConnection? _connection; // the loop's own; replaced after a failed batch
 
     public LedgerWriter(NpgsqlDataSource dataSource, LedgerAppender appender, LedgerWriterOptions? options = null, IEnumerable<ILedgerBatchParticipant>? participants = null)
     {
@@ -56,6 +68,8 @@ public sealed class LedgerWriter : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = false,
+            // The loop blocks on its own thread until entries arrive: the writer that brings them wakes it directly.
+            AllowSynchronousContinuations = true,
         });
     }
 
@@ -73,7 +87,21 @@ public sealed class LedgerWriter : IAsyncDisposable
     {
         lock (_startGate)
         {
-            _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+            if (_loop is null)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var thread = new Thread(() =>
+                {
+                    Run(_stopping.Token);
+                    done.SetResult();
+                })
+                {
+                    IsBackground = true,
+                    Name = "Shuqiao ledger writer",
+                };
+                thread.Start();
+                _loop = done.Task;
+            }
         }
     }
 
@@ -89,13 +117,6 @@ public sealed class LedgerWriter : IAsyncDisposable
 
     public Task<long> AppendAsync(byte[] entry, Guid? eventId = null, CancellationToken cancellationToken = default) =>
         AppendAsync(new LedgerItem(entry, eventId), cancellationToken);
-
-    /// <summary>
-    /// For callers that already hold a transaction (the admin audit writer): appends inside it, through the same
-    /// appender, and the entries exist when that transaction commits.
-    /// </summary>
-    public Task<LedgerAppendResult> AppendInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken) =>
-        _appender.AppendAsync(connection, transaction, items, cancellationToken);
 
     /// <summary>Stops taking entries, writes what is queued, and stops the loop.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -131,23 +152,24 @@ public sealed class LedgerWriter : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private void Run(CancellationToken stopping)
     {
         var batch = new List<Pending>(Math.Min(_options.MaxBatch, 4096));
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stopping))
+            while (WaitForEntries(reader, stopping))
             {
                 batch.Clear();
                 Drain(reader, batch);
                 if (_options.Linger > TimeSpan.Zero && batch.Count < _options.MaxBatch)
                 {
-                    await Task.Delay(_options.Linger, stopping);
+                    stopping.WaitHandle.WaitOne(_options.Linger);
+                    stopping.ThrowIfCancellationRequested();
                     Drain(reader, batch);
                 }
 
-                await WriteBatchAsync(batch, stopping);
+                WriteBatch(batch, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -157,6 +179,16 @@ public sealed class LedgerWriter : IAsyncDisposable
                 pending.Done.TrySetCanceled(stopping);
             }
         }
+        finally
+        {
+            CloseConnection();
+        }
+    }
+
+    private static bool WaitForEntries(ChannelReader<Pending> reader, CancellationToken stopping)
+    {
+        var wait = reader.WaitToReadAsync(stopping);
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private void Drain(ChannelReader<Pending> reader, List<Pending> batch)
@@ -167,30 +199,20 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private async Task WriteBatchAsync(List<Pending> batch, CancellationToken stopping)
+    private void WriteBatch(List<Pending> batch, CancellationToken stopping)
     {
         var started = Stopwatch.GetTimestamp();
         var items = batch.Select(p => p.Item).ToList();
         LedgerAppendResult result;
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(stopping);
-            await using var transaction = await connection.BeginTransactionAsync(stopping);
-            await using (var durable = new NpgsqlCommand(SynchronousCommit, connection, transaction))
-            {
-                await durable.ExecuteNonQueryAsync(stopping);
-            }
-
-            foreach (var participant in _participants)
-            {
-                await participant.WriteAsync(connection, transaction, items, stopping);
-            }
-
-            result = await _appender.AppendAsync(connection, transaction, items, stopping);
-            await transaction.CommitAsync(stopping);
+            _connection ??= Open();
+            result = _appender.AppendBatch(_connection, items, _participants, stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
+            // Whatever state the connection is in (broken, or inside a failed transaction), the next batch starts on a fresh one.
+            CloseConnection();
             foreach (var pending in batch)
             {
                 pending.Done.TrySetException(e);
@@ -198,7 +220,7 @@ public sealed class LedgerWriter : IAsyncDisposable
 
             BatchFailed?.Invoke(batch.Count, e);
             // A database that is down fails every batch at once; a short pause keeps the loop from spinning.
-            await Task.Delay(TimeSpan.FromMilliseconds(50), stopping);
+            stopping.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
             return;
         }
 
@@ -208,6 +230,28 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
 
         BatchCommitted?.Invoke(new LedgerBatchInfo(batch.Count, result.FirstIndex, result.TreeSize, Stopwatch.GetElapsedTime(started)));
+    }
+
+    private NpgsqlConnection Open()
+    {
+        var connection = _dataSource.OpenConnection();
+        try
+        {
+            using var durable = new NpgsqlCommand(SynchronousCommit, connection);
+            durable.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void CloseConnection()
+    {
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private void FailQueued(Exception error)

@@ -59,6 +59,50 @@ public sealed class LedgerWriterTests
     }
 
     [Fact]
+    public async Task A_statement_failing_in_PostgreSQL_takes_the_whole_batch_back_and_the_next_batch_goes_on()
+    {
+        await using var db = await LedgerDatabase.CreateAsync();
+        using var appender = new LedgerAppender(db.Database.DataSource, _clock);
+        var participant = new FailingInDatabaseOnce();
+        await using var writer = new LedgerWriter(db.Database.DataSource, appender, participants: [participant]);
+        writer.Start();
+        // The first batch takes the careful path (no edge yet); the second is the one-round-trip batch.
+        Assert.Equal(0, await writer.AppendAsync(LedgerDatabase.Entry(1)));
+        participant.FailNext = true;
+
+        await Assert.ThrowsAsync<PostgresException>(() => writer.AppendAsync(LedgerDatabase.Entry(2)));
+        var index = await writer.AppendAsync(LedgerDatabase.Entry(3));
+
+        // The head moved first in the failed batch; it went back with the rest.
+        Assert.Equal(1, index);
+        Assert.Equal(2, (await new LedgerReader(db.Database.DataSource).HeadAsync(default)).Size);
+        Assert.True((await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default)).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_head_moved_by_another_appender_is_noticed_and_the_batch_written_after_it()
+    {
+        await using var db = await LedgerDatabase.CreateAsync();
+        using var appender = new LedgerAppender(db.Database.DataSource, _clock);
+        using var otherInstance = new LedgerAppender(db.Database.DataSource, _clock);
+        var attempts = new CountingParticipant();
+        await using var writer = new LedgerWriter(db.Database.DataSource, appender, participants: [attempts]);
+        writer.Start();
+        Assert.Equal(0, await writer.AppendAsync(LedgerDatabase.Entry(1))); // no edge yet: head locked (one attempt)
+        Assert.Equal(1, await writer.AppendAsync(LedgerDatabase.Entry(2))); // one round trip (one attempt)
+        Assert.Equal(2, attempts.Calls);
+
+        // As another server instance would: the writer's edge is now stale.
+        await otherInstance.AppendAsync([LedgerDatabase.Entry(3), LedgerDatabase.Entry(4)], default);
+        var index = await writer.AppendAsync(LedgerDatabase.Entry(5));
+
+        Assert.Equal(4, index);
+        Assert.Equal(4, attempts.Calls); // the one-round-trip attempt failed on the moved head, then the head was locked
+        Assert.Equal(5, (await new LedgerReader(db.Database.DataSource).HeadAsync(default)).Size);
+        Assert.True((await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default)).IsIntact);
+    }
+
+    [Fact]
     public async Task A_stopped_writer_drains_what_was_queued_and_refuses_more()
     {
         await using var db = await LedgerDatabase.CreateAsync();
@@ -142,12 +186,38 @@ public sealed class LedgerWriterTests
         Assert.True((await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default)).IsIntact);
     }
 
+    private sealed class CountingParticipant : ILedgerBatchParticipant
+    {
+        public int Calls { get; private set; }
+
+        public void AddCommands(NpgsqlBatch batch, IReadOnlyList<LedgerItem> items) => Calls++;
+    }
+
+    private sealed class FailingInDatabaseOnce : ILedgerBatchParticipant
+    {
+        public bool FailNext { get; set; }
+
+        public void AddCommands(NpgsqlBatch batch, IReadOnlyList<LedgerItem> items)
+        {
+            if (FailNext)
+            {
+                FailNext = false;
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("select 1 / 0"));
+            }
+        }
+    }
+
     private sealed class FailingOnce : ILedgerBatchParticipant
     {
         public int Calls { get; private set; }
 
-        public Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerItem> items, CancellationToken cancellationToken) =>
-            ++Calls == 1 ? throw new InvalidOperationException("participant failed") : Task.CompletedTask;
+        public void AddCommands(NpgsqlBatch batch, IReadOnlyList<LedgerItem> items)
+        {
+            if (++Calls == 1)
+            {
+                throw new InvalidOperationException("participant failed");
+            }
+        }
     }
 }
 
