@@ -74,6 +74,12 @@ public sealed record RecordCursor(IReadOnlyList<JsonElement?> SortValues, string
 /// dates and instants cast, strings compared ordinally (<c>collate "C"</c>, as <see cref="TypedValue.CompareTo"/>).
 /// A missing value satisfies no comparison (SQL NULL), as <see cref="RowPredicate.Matches"/>. Equality on a resource's
 /// single key field uses the primary key column. Sort: the sort fields (missing values last), then the key.
+/// <para>
+/// The key columns are <c>collate "C"</c> themselves (0010_record_key_collation.sql), so the primary key index
+/// (resource_id, key) is in ordinal order and a page without sort fields walks it instead of sorting the resource's
+/// records. The <c>collate "C"</c> written on the key below is therefore redundant; it stays so the order is ordinal by
+/// the query's own words, whatever a column says, and costs nothing (the planner sees the same collation).
+/// </para>
 /// </summary>
 public sealed class RecordQuerySql
 {
