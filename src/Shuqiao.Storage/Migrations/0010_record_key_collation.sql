@@ -5,13 +5,15 @@
 -- order and sorted all of a resource's records on every page. Declaring the columns "C" makes the index order the
 -- ordinal order (and makes every key comparison a plain byte comparison, cheaper than a locale's).
 --
--- Equality is unchanged: every collation PostgreSQL offers here is deterministic, so no two distinct keys became equal
--- or unequal and the primary keys stay valid. Expressions of the default collation compared with these columns
+-- Equality is unchanged: a database's default collation is always deterministic, as "C" is, so keys equal before are
+-- equal now and no two distinct keys became equal; the primary keys stay valid. Expressions of the default collation compared with these columns
 -- (payload ->> field, parameters, staging tables) take the column's collation by PostgreSQL's rules (an implicit
 -- non-default collation wins over the default), so joins like records.key = payload ->> 'ref' still use the index.
 --
--- ALTER TYPE rewrites each table and rebuilds its indexes (records_pkey, record_history_pkey) under an ACCESS
--- EXCLUSIVE lock: on a node with many records, plan this migration's start-up as a maintenance window.
+-- text to text is binary-coercible, so the tables are not rewritten; only the indexes on key are rebuilt
+-- (records_pkey, record_history_pkey, now with collation "C"), under an ACCESS EXCLUSIVE lock — about a second per
+-- million records on the 2-core development machine. A node with hundreds of millions of records should plan the
+-- start-up that applies this migration as a maintenance window.
 --
 -- Not changed: ingest_findings.record_key (read back per batch by (batch_id, ordinal), never ordered or joined by key)
 -- and the keys inside quality_reports.samples (jsonb).
