@@ -173,10 +173,15 @@ public sealed class RecordQuerySql
                 q.Predicate(filter);
             }
 
-            parts.Add($"select {alias}.key, {alias}.payload::text as payload, {alias}.{time} as time, {(alias == "h" ? "true" : "false")} as deleted from {table} {alias} where {q._where}");
+            // Each branch is ordered and limited itself: PostgreSQL does not flatten UNION ALL branches that have a
+            // WHERE clause, so an outer ORDER BY alone could never be served by a per-table index (no Merge Append).
+            // Without an index on (resource_id, time, key) each branch is a top-N sort; with one, an index range scan.
+            // The payload stays jsonb until the page is chosen, so only the rows served are turned into text.
+            parts.Add($"(select {alias}.key, {alias}.payload, {alias}.{time} as time, {(alias == "h" ? "true" : "false")} as deleted " +
+                $"from {table} {alias} where {q._where} order by {alias}.{time}, {alias}.key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)})");
         }
 
-        q.Sql = $"select key, payload, time, deleted from ({string.Join(" union all ", parts)}) c order by time, key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)}";
+        q.Sql = $"select key, payload::text, time, deleted from ({string.Join(" union all ", parts)}) c order by time, key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)}";
         return q;
     }
 
