@@ -74,6 +74,12 @@ public sealed record RecordCursor(IReadOnlyList<JsonElement?> SortValues, string
 /// dates and instants cast, strings compared ordinally (<c>collate "C"</c>, as <see cref="TypedValue.CompareTo"/>).
 /// A missing value satisfies no comparison (SQL NULL), as <see cref="RowPredicate.Matches"/>. Equality on a resource's
 /// single key field uses the primary key column. Sort: the sort fields (missing values last), then the key.
+/// <para>
+/// The key columns are <c>collate "C"</c> themselves (0010_record_key_collation.sql), so the primary key index
+/// (resource_id, key) is in ordinal order and a page without sort fields walks it instead of sorting the resource's
+/// records. The <c>collate "C"</c> written on the key below is therefore redundant; it stays so the order is ordinal by
+/// the query's own words, whatever a column says, and costs nothing (the planner sees the same collation).
+/// </para>
 /// </summary>
 public sealed class RecordQuerySql
 {
@@ -167,10 +173,15 @@ public sealed class RecordQuerySql
                 q.Predicate(filter);
             }
 
-            parts.Add($"select {alias}.key, {alias}.payload::text as payload, {alias}.{time} as time, {(alias == "h" ? "true" : "false")} as deleted from {table} {alias} where {q._where}");
+            // Each branch is ordered and limited itself: PostgreSQL does not flatten UNION ALL branches that have a
+            // WHERE clause, so an outer ORDER BY alone could never be served by a per-table index (no Merge Append).
+            // Without an index on (resource_id, time, key) each branch is a top-N sort; with one, an index range scan.
+            // The payload stays jsonb until the page is chosen, so only the rows served are turned into text.
+            parts.Add($"(select {alias}.key, {alias}.payload, {alias}.{time} as time, {(alias == "h" ? "true" : "false")} as deleted " +
+                $"from {table} {alias} where {q._where} order by {alias}.{time}, {alias}.key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)})");
         }
 
-        q.Sql = $"select key, payload, time, deleted from ({string.Join(" union all ", parts)}) c order by time, key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)}";
+        q.Sql = $"select key, payload::text, time, deleted from ({string.Join(" union all ", parts)}) c order by time, key collate \"C\" limit {limit.ToString(CultureInfo.InvariantCulture)}";
         return q;
     }
 

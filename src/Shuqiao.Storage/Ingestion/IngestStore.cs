@@ -49,8 +49,10 @@ public sealed class IngestStore(NpgsqlDataSource dataSource, TimeProvider clock)
     // Chunks of 64 KiB waiting for the COPY: the memory a batch holds between reading and PostgreSQL.
     private const int QueuedChunks = 8;
 
+    // The key in the collation of records.key (0010_record_key_collation.sql): the joins on key compare, group and
+    // sort in one ordinal order, the order of the primary key index.
     private const string CreateStage = """
-        create temp table ingest_stage (row_number bigint not null, deleted boolean not null, key text not null, payload jsonb)
+        create temp table ingest_stage (row_number bigint not null, deleted boolean not null, key text collate "C" not null, payload jsonb)
         on commit drop
         """;
 

@@ -54,9 +54,10 @@ internal sealed class SplitStaging : IAsyncDisposable
 
     // The staging commit needs no durability (an unlogged table; a crash drops it anyway), so it waits for no flush.
     // FREEZE (the table is created in the same transaction) saves the insert setting hint bits on every page.
+    // The key in the collation of records.key (0010_record_key_collation.sql), as the other staging table.
     private const string CreateTable = """
         set local synchronous_commit = off;
-        create unlogged table {table} (row_number bigint not null, deleted boolean not null, key text not null, payload jsonb)
+        create unlogged table {table} (row_number bigint not null, deleted boolean not null, key text collate "C" not null, payload jsonb)
         """;
 
     private const string CopyTable = "copy {table} (row_number, deleted, key, payload) from stdin (format binary, freeze)";

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Net;
 using System.Text.Json;
+using Dapper;
+using Npgsql;
 using Shuqiao.Core.Privacy;
 using static Shuqiao.Server.Tests.Exchange.ExchangeWorld;
 
@@ -106,6 +108,37 @@ public sealed class ExchangeEnforcementTests(ExchangeServer server) : IClassFixt
         while (cursor is not null && seen.Count < 10);
 
         Assert.Equal([20, 34], seen);
+    }
+
+    [Fact]
+    public async Task Pages_without_sort_follow_the_ordinal_order_of_keys()
+    {
+        var world = await CreateAsync(server);
+        // Keys as the domain compares them (TypedValue.CompareTo, ordinal): "10" < "3501…" < "9" < "B" < "a" < "张",
+        // where a locale's order would put "9" before "10", "a" before "B" or "张" elsewhere. Age tells the records apart.
+        var ages = new Dictionary<string, int>(StringComparer.Ordinal) { ["a"] = 1, ["B"] = 2, ["张"] = 3, ["10"] = 4, ["9"] = 5 };
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            foreach (var (key, age) in ages)
+            {
+                await connection.ExecuteAsync(
+                    "insert into records (resource_id, key, payload, version, batch_id, updated_at) values (@R, @K, @P::jsonb, 1, @B, now())",
+                    new { R = world.ResourceId, K = key, P = JsonSerializer.Serialize(new { idNumber = key, name = "赵六", district = "鼓楼区", age }), B = Guid.NewGuid() });
+            }
+        }
+
+        var seen = new List<int>();
+        string? cursor = null;
+        do
+        {
+            var (status, body) = await world.SendAsync(world.Query(new { fields = new[] { "age" }, pageSize = 2, cursor }));
+            Assert.Equal(HttpStatusCode.OK, status);
+            seen.AddRange(body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("age").GetInt32()));
+            cursor = body.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null && seen.Count < 20);
+
+        Assert.Equal([4, Zhang.Age, Li.Age, 5, 2, 1, 3], seen);
     }
 
     [Fact]
