@@ -29,7 +29,7 @@ internal sealed class MetricFamily(string name, string help, MetricKind kind, bo
 
     public void Observe(string labels, double value)
     {
-        var series = (HistogramSeries)_series.GetOrAdd(labels, _ => new HistogramSeries(bounds));
+        var series = (HistogramSeries)_series.GetOrAdd(labels, static (_, b) => new HistogramSeries(b), bounds);
         series.Observe(value);
     }
 
