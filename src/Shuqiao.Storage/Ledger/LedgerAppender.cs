@@ -116,6 +116,8 @@ public sealed class LedgerAppender(NpgsqlDataSource dataSource, TimeProvider clo
             var append = Plan(cached.Clone(), items);
             using var batch = new NpgsqlBatch(connection);
             AddCommands(batch, append, items, participants, now);
+            // Blocking I/O takes no token: a server stopping out of time cancels the statement in PostgreSQL instead.
+            using var cancel = cancellationToken.Register(static b => ((NpgsqlBatch)b!).Cancel(), batch);
             try
             {
                 batch.ExecuteNonQuery();

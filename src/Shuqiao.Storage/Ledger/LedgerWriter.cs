@@ -92,8 +92,17 @@ public sealed class LedgerWriter : IAsyncDisposable
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var thread = new Thread(() =>
                 {
-                    Run(_stopping.Token);
-                    done.SetResult();
+                    try
+                    {
+                        Run(_stopping.Token);
+                        done.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        // Not a batch's failure (those reach their callers): e.g. a BatchCommitted handler threw.
+                        // StopAsync reports it; an exception escaping a thread of our own would end the process.
+                        done.SetException(e);
+                    }
                 })
                 {
                     IsBackground = true,
