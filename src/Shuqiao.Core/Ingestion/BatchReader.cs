@@ -121,9 +121,41 @@ public static class BatchReader
     public static string Key(IReadOnlyList<string> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return parts.Count == 1
-            ? parts[0]
-            : string.Join('|', parts.Select(p => p.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)));
+        return parts.Count == 1 ? parts[0] : string.Join('|', parts.Select(EscapeKeyPart));
+    }
+
+    /// <summary>One part of a composite key as <see cref="Key"/> writes it: <c>\</c> and <c>|</c> escaped by a backslash.</summary>
+    public static string EscapeKeyPart(string part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return part.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
+    }
+
+    /// <summary>The parts of a composite key: the inverse of <see cref="Key"/>, splitting on <c>|</c> not escaped by <c>\</c>.</summary>
+    public static IReadOnlyList<string> SplitKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var parts = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '\\' && i + 1 < key.Length)
+            {
+                current.Append(key[++i]);
+            }
+            else if (key[i] == '|')
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(key[i]);
+            }
+        }
+
+        parts.Add(current.ToString());
+        return parts;
     }
 
     // Columns are matched by field name, then by Chinese label (信息项名称); "_op" is the operation column.

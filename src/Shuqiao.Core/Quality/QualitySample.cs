@@ -1,5 +1,6 @@
 using System.Text;
 using Shuqiao.Core.Catalog;
+using Shuqiao.Core.Ingestion;
 
 namespace Shuqiao.Core.Quality;
 
@@ -35,14 +36,14 @@ public static class SampleKeys
             return key;
         }
 
-        var parts = Split(key);
+        var parts = BatchReader.SplitKey(key);
         if (parts.Count != keyFields.Count)
         {
             // Keys written under another schema version: without knowing which part is which, mask every part.
-            return string.Join('|', parts.Select(p => Escape(MaskPart(p, MaskingRule.None))));
+            return string.Join('|', parts.Select(p => BatchReader.EscapeKeyPart(MaskPart(p, MaskingRule.None))));
         }
 
-        return string.Join('|', parts.Select((p, i) => Escape(keyFields[i].PersonalInfo == PersonalInfoKind.None ? p : MaskPart(p, keyFields[i].Masking))));
+        return string.Join('|', parts.Select((p, i) => BatchReader.EscapeKeyPart(keyFields[i].PersonalInfo == PersonalInfoKind.None ? p : MaskPart(p, keyFields[i].Masking))));
     }
 
     /// <summary>One value masked by a rule (<see cref="MaskingKind.None"/> here means "personal, no rule given").</summary>
@@ -82,33 +83,4 @@ public static class SampleKeys
 
         return text.ToString();
     }
-
-    /// <summary>Splits a key on unescaped <c>|</c>, undoing the <c>\</c> escapes (docs/ingestion.md, "Keys").</summary>
-    public static IReadOnlyList<string> Split(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var parts = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (key[i] == '\\' && i + 1 < key.Length)
-            {
-                current.Append(key[++i]);
-            }
-            else if (key[i] == '|')
-            {
-                parts.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(key[i]);
-            }
-        }
-
-        parts.Add(current.ToString());
-        return parts;
-    }
-
-    private static string Escape(string part) => part.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
 }

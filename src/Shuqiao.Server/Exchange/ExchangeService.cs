@@ -404,7 +404,7 @@ public sealed class ExchangeService(
     private static (string? Key, RowPredicate? Lookup) ParseKey(DataResource resource, CompiledSchema schema, string key)
     {
         var keys = resource.KeyFields.ToList();
-        var parts = keys.Count == 1 ? [key] : SplitKey(key);
+        var parts = keys.Count == 1 ? [key] : BatchReader.SplitKey(key);
         if (keys.Count == 0 || parts.Count != keys.Count)
         {
             return (null, null);
@@ -424,32 +424,6 @@ public sealed class ExchangeService(
         }
 
         return (BatchReader.Key(texts), terms.Count == 1 ? terms[0] : new RowPredicate.AllOf(terms));
-    }
-
-    // The inverse of BatchReader.Key for several key fields: split on '|' not escaped by '\'.
-    private static List<string> SplitKey(string key)
-    {
-        var parts = new List<string>();
-        var current = new System.Text.StringBuilder();
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (key[i] == '\\' && i + 1 < key.Length)
-            {
-                current.Append(key[++i]);
-            }
-            else if (key[i] == '|')
-            {
-                parts.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(key[i]);
-            }
-        }
-
-        parts.Add(current.ToString());
-        return parts;
     }
 
     private async ValueTask<ResourceEntry?> ResourceAsync(string code, CancellationToken cancellationToken)

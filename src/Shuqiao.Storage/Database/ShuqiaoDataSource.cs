@@ -44,7 +44,7 @@ public static class ShuqiaoDataSource
             csb.KeepAlive = 30;
         }
 
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        if (!Mentions(connectionString, "Timeout"))
         {
             csb.Timeout = 5;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shuqiao.Core.Catalog;
+using Shuqiao.Core.Ingestion;
 using Shuqiao.Core.Quality;
 using Shuqiao.Core.Tests.Catalog;
 
@@ -39,7 +40,7 @@ public sealed class SampleKeysTests
         var year = new ResourceField("year", "年度", null, FieldType.Integer, null, null, true, true, false, DataClassification.General, PersonalInfoKind.None, [], InvalidValueAction.Reject, MaskingRule.None, []);
 
         Assert.Equal("2025|110105********123X", SampleKeys.Mask("2025|11010519900307123X", [year, KeyField(PersonalInfoKind.Sensitive, MaskingRule.KeepFirstLastOf(6, 4))]));
-        Assert.Equal(["a|b", "c\\d"], SampleKeys.Split("a\\|b|c\\\\d"));
+        Assert.Equal(["a|b", "c\\d"], BatchReader.SplitKey("a\\|b|c\\\\d"));
     }
 
     [Fact]
