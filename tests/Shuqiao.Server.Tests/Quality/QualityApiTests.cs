@@ -169,19 +169,7 @@ public sealed class QualityApiTests(QualityServer server) : IClassFixture<Qualit
 
         var batch = await LoadAsync(steward, slug, """[{"code":"A"},{"code":"B"},{"code":"C"}]""");
 
-        JsonElement? report = null;
-        for (var i = 0; i < 100 && report is null; i++)
-        {
-            var response = await steward.GetAsync($"/api/v1/resources/{slug}/quality");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            }
-            else
-            {
-                await Task.Delay(100);
-            }
-        }
+        var report = await WaitForReportAsync(steward, slug, 100);
 
         Assert.NotNull(report);
         Assert.Equal("Batch", report.Value.GetProperty("trigger").GetString());

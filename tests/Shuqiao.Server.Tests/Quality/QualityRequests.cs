@@ -92,6 +92,23 @@ internal static class QualityRequests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>The resource's latest quality report once one exists (measured in the background), polling every 100 ms; null after <paramref name="attempts"/>.</summary>
+    public static async Task<JsonElement?> WaitForReportAsync(HttpClient api, string slug, int attempts)
+    {
+        for (var i = 0; i < attempts; i++)
+        {
+            var response = await api.GetAsync($"/api/v1/resources/{slug}/quality");
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+
     public static double? Score(JsonElement report, string dimension)
     {
         var d = report.GetProperty("dimensions").EnumerateArray().Single(x => x.GetProperty("dimension").GetString() == dimension).GetProperty("score");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shuqiao.Storage.Quality;
@@ -25,19 +24,7 @@ public sealed class QualityScheduleTests(ScheduledQualityServer server) : IClass
         var (_, steward) = await Catalog.CatalogRequests.StewardAsync(server);
         var slug = await PublishAsync(steward, Resource("定时评估资源", "Daily", 5, Field("code", "编号", key: true)));
 
-        JsonElement? report = null;
-        for (var i = 0; i < 150 && report is null; i++)
-        {
-            var response = await steward.GetAsync($"/api/v1/resources/{slug}/quality");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            }
-            else
-            {
-                await Task.Delay(100);
-            }
-        }
+        var report = await WaitForReportAsync(steward, slug, 150);
 
         Assert.NotNull(report);
         Assert.Equal("Schedule", report.Value.GetProperty("trigger").GetString());
