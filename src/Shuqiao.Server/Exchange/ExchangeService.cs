@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Shuqiao.Core.Catalog;
+using Shuqiao.Core.Common;
 using Shuqiao.Core.Exchange;
 using Shuqiao.Core.Ingestion;
 using Shuqiao.Core.Privacy;
@@ -87,14 +88,9 @@ public sealed class ExchangeService(
         byte[]? body = null;
         if (rows.Count == 1)
         {
-            var buffer = new ArrayBufferWriter<byte>(512);
-            await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
-            {
-                using var document = JsonDocument.Parse(rows[0].Payload);
-                plan.Project(document.RootElement, pseudonyms.For(caller.OrganizationId), writer);
-            }
-
-            body = buffer.WrittenSpan.ToArray();
+            using var document = JsonDocument.Parse(rows[0].Payload);
+            body = JsonBytes.Write((plan, document.RootElement, pseudonyms.For(caller.OrganizationId)), AnswerJson,
+                static (writer, s) => s.plan.Project(s.RootElement, s.Item3, writer));
         }
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started)), code, resource, caller);
@@ -152,8 +148,7 @@ public sealed class ExchangeService(
         var more = rows.Count > plan.PageSize;
         var count = Math.Min(rows.Count, plan.PageSize);
         var context = pseudonyms.For(caller.OrganizationId);
-        var buffer = new ArrayBufferWriter<byte>(256 * (count + 1));
-        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
+        var json = JsonBytes.Write(0, AnswerJson, (writer, _) =>
         {
             writer.WriteStartObject();
             writer.WritePropertyName("items");
@@ -174,10 +169,10 @@ public sealed class ExchangeService(
             writer.WriteEndArray();
             writer.WriteString("nextCursor", next);
             writer.WriteEndObject();
-        }
+        });
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started)), code, resource, caller);
-        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+        return ExchangeAnswer.Ok(json);
     }
 
     /// <summary><c>POST /exchange/{code}/verify</c> (核验): <c>{"values": {field: value}}</c> → match / no match per field, never a stored value.</summary>
@@ -229,8 +224,7 @@ public sealed class ExchangeService(
         }
 
         var result = plan.Compare(stored);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
+        var json = JsonBytes.Write(result, AnswerJson, static (writer, result) =>
         {
             writer.WriteStartObject();
             writer.WriteBoolean("allMatch", result.AllMatch);
@@ -243,10 +237,10 @@ public sealed class ExchangeService(
 
             writer.WriteEndObject();
             writer.WriteEndObject();
-        }
+        });
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started)), code, resource, caller);
-        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+        return ExchangeAnswer.Ok(json);
     }
 
     /// <summary>
@@ -299,8 +293,7 @@ public sealed class ExchangeService(
 
         var context = pseudonyms.For(caller.OrganizationId);
         var keysOnly = plan with { Fields = plan.Fields.Where(f => f.Field.Key).ToList() };
-        var buffer = new ArrayBufferWriter<byte>(256 * (rows.Count + 1));
-        await using (var writer = new Utf8JsonWriter(buffer, AnswerJson))
+        var json = JsonBytes.Write(0, AnswerJson, (writer, _) =>
         {
             writer.WriteStartObject();
             writer.WritePropertyName("items");
@@ -319,10 +312,10 @@ public sealed class ExchangeService(
             writer.WriteEndArray();
             writer.WriteString("nextCursor", rows.Count > 0 ? Protect(ChangeCursor.Encode(rows[^1].Time, rows[^1].Key), caller.OrganizationId) : since);
             writer.WriteEndObject();
-        }
+        });
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller);
-        return ExchangeAnswer.Ok(buffer.WrittenSpan.ToArray());
+        return ExchangeAnswer.Ok(json);
     }
 
     /// <summary>

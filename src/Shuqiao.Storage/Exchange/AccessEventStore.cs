@@ -26,9 +26,7 @@ public sealed record AccessRecord(AccessEvent Event, string? ResourceCode, Guid?
         // instead of building a JsonObject for Jcs to sort: this runs for every gateway call. The values are ids, enum
         // member names, an ISO time and a count (ASCII that needs no escaping), which every canonical form writes alike;
         // AccessRecordTests hold the bytes equal to Jcs.Canonicalize of the same members.
-        var e = Event;
-        var buffer = new ArrayBufferWriter<byte>(384);
-        using (var writer = new Utf8JsonWriter(buffer, CanonicalAscii))
+        return JsonBytes.Write(Event, CanonicalAscii, static (writer, e) =>
         {
             writer.WriteStartObject();
             writer.WriteString("client", e.ClientId);
@@ -44,9 +42,7 @@ public sealed record AccessRecord(AccessEvent Event, string? ResourceCode, Guid?
             writer.WriteString("type", LedgerType);
             writer.WriteNumber("v", LedgerEntryFormat.Version);
             writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     private static readonly JsonWriterOptions CanonicalAscii = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

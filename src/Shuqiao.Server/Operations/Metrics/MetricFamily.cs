@@ -15,23 +15,17 @@ internal sealed class MetricFamily(string name, string help, MetricKind kind, bo
     /// <summary>Observable instruments report their whole state on every collection, so stale label sets are dropped first.</summary>
     public bool Observable { get; } = observable;
 
-    public void Add(string labels, double value)
-    {
-        var series = (ValueSeries)_series.GetOrAdd(labels, static _ => new ValueSeries());
-        series.Add(value);
-    }
+    public void Add(ReadOnlySpan<char> labels, double value) => ((ValueSeries)Find(labels, null)).Add(value);
 
-    public void Set(string labels, double value)
-    {
-        var series = (ValueSeries)_series.GetOrAdd(labels, static _ => new ValueSeries());
-        series.Set(value);
-    }
+    public void Set(ReadOnlySpan<char> labels, double value) => ((ValueSeries)Find(labels, null)).Set(value);
 
-    public void Observe(string labels, double value)
-    {
-        var series = (HistogramSeries)_series.GetOrAdd(labels, static (_, b) => new HistogramSeries(b), bounds);
-        series.Observe(value);
-    }
+    public void Observe(ReadOnlySpan<char> labels, double value) => ((HistogramSeries)Find(labels, bounds)).Observe(value);
+
+    // Looked up by the span first: the label text becomes a string only for a new series.
+    private Series Find(ReadOnlySpan<char> labels, double[]? histogramBounds) =>
+        _series.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(labels, out var series)
+            ? series
+            : _series.GetOrAdd(labels.ToString(), static (_, b) => b is null ? new ValueSeries() : new HistogramSeries(b), histogramBounds);
 
     public void Clear() => _series.Clear();
 

@@ -171,7 +171,9 @@ public sealed class MetricsCollector : IHostedService, IDisposable
             return;
         }
 
-        var labels = new List<KeyValuePair<string, string>>(tags.Length);
+        // Per thread and reused: this runs for every measurement of every request.
+        var labels = t_labels ??= new List<KeyValuePair<string, string>>();
+        labels.Clear();
         var poolMatches = subscription.RequiredPool is null;
         var status = 0;
         foreach (var (key, tagValue) in tags)
@@ -204,17 +206,17 @@ public sealed class MetricsCollector : IHostedService, IDisposable
             return; // Npgsql's meter is process-wide; other data sources (tests, tools) are not this node's pool
         }
 
-        var key2 = LabelKey(labels);
+        var labelText = LabelKey(labels);
         switch (subscription.Mode)
         {
             case Mode.Add:
-                subscription.Family.Add(key2, value);
+                subscription.Family.Add(labelText, value);
                 break;
             case Mode.Set:
-                subscription.Family.Set(key2, value);
+                subscription.Family.Set(labelText, value);
                 break;
             default:
-                subscription.Family.Observe(key2, value);
+                subscription.Family.Observe(labelText, value);
                 break;
         }
 
@@ -224,7 +226,17 @@ public sealed class MetricsCollector : IHostedService, IDisposable
         }
     }
 
-    private static string LabelKey(List<KeyValuePair<string, string>> labels)
+    [ThreadStatic]
+    private static List<KeyValuePair<string, string>>? t_labels;
+
+    [ThreadStatic]
+    private static StringBuilder? t_key;
+
+    [ThreadStatic]
+    private static char[]? t_keyChars;
+
+    /// <summary>The series' label text (<c>a="x",b="y"</c>, by name), built in buffers kept per thread: a series that exists already is found without allocating.</summary>
+    private static ReadOnlySpan<char> LabelKey(List<KeyValuePair<string, string>> labels)
     {
         if (labels.Count == 0)
         {
@@ -232,7 +244,8 @@ public sealed class MetricsCollector : IHostedService, IDisposable
         }
 
         labels.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var text = new StringBuilder();
+        var text = t_key ??= new StringBuilder(256);
+        text.Clear();
         foreach (var (name, value) in labels)
         {
             if (text.Length > 0)
@@ -245,7 +258,9 @@ public sealed class MetricsCollector : IHostedService, IDisposable
             text.Append('"');
         }
 
-        return text.ToString();
+        var chars = t_keyChars is { } kept && kept.Length >= text.Length ? kept : t_keyChars = new char[Math.Max(256, text.Length)];
+        text.CopyTo(0, chars, text.Length);
+        return chars.AsSpan(0, text.Length);
     }
 
     private static string Format(object? value) => value switch
