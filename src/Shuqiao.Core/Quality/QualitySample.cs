@@ -36,6 +36,13 @@ public static class SampleKeys
             return key;
         }
 
+        if (keyFields.Count == 1)
+        {
+            // A single-field key is the value itself: BatchReader.Key escapes the parts of composite keys only, so a
+            // "|" or "\" here is part of the value.
+            return keyFields[0].PersonalInfo == PersonalInfoKind.None ? key : MaskPart(key, keyFields[0].Masking);
+        }
+
         var parts = BatchReader.SplitKey(key);
         if (parts.Count != keyFields.Count)
         {

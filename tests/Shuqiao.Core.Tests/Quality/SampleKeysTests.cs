@@ -35,6 +35,17 @@ public sealed class SampleKeysTests
     }
 
     [Fact]
+    public void A_single_field_key_with_a_bar_or_backslash_is_one_value_not_a_composite()
+    {
+        // Single-field keys are stored as the value itself (BatchReader.Key escapes composite parts only).
+        var name = KeyField(PersonalInfoKind.Personal, MaskingRule.KeepFirstLastOf(1, 1));
+
+        Assert.Equal("张***丰", SampleKeys.Mask("张三|李丰", [name]));
+        Assert.Equal("a*b", SampleKeys.Mask("a\\b", [name]));
+        Assert.Equal("A|001", SampleKeys.Mask("A|001", [KeyField(PersonalInfoKind.None, MaskingRule.None)]));
+    }
+
+    [Fact]
     public void Only_the_personal_parts_of_a_composite_key_are_masked()
     {
         var year = new ResourceField("year", "年度", null, FieldType.Integer, null, null, true, true, false, DataClassification.General, PersonalInfoKind.None, [], InvalidValueAction.Reject, MaskingRule.None, []);
