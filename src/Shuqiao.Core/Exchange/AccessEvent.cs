@@ -25,6 +25,9 @@ public enum AccessOperation
 /// <see cref="EndUser"/> is the identifier the consumer system sends for the person it acts for (an account id,
 /// not an ID number); it is cut to <see cref="MaxEndUserLength"/> characters and control characters are dropped.
 /// <see cref="ResourceId"/> is null only when the requested resource code does not exist.
+/// <see cref="Subjects"/> (数据主体) are opaque, keyed digests of the personal key values of the records a call read or
+/// verified — never the values — so that "who read records about this person" can be answered (docs/audit.md); null
+/// when the resource's key is not personal information, and for denials (nothing was read).
 /// </remarks>
 public sealed record AccessEvent(
     Guid Id,
@@ -41,28 +44,32 @@ public sealed record AccessEvent(
     string? Purpose,
     AccessOutcome Outcome,
     DenialReason? Reason,
-    TimeSpan Latency)
+    TimeSpan Latency,
+    IReadOnlyList<string>? Subjects = null)
 {
     public const int MaxEndUserLength = 128;
 
     public const int MaxPurposeLength = 500;
 
     /// <summary>The record of an allowed query, once its rows are counted.</summary>
-    public static AccessEvent Allowed(Guid id, DateTimeOffset time, GatewayCaller caller, string? endUser, AccessOperation operation, QueryPlan plan, int rowsReturned, TimeSpan latency)
+    public static AccessEvent Allowed(
+        Guid id, DateTimeOffset time, GatewayCaller caller, string? endUser, AccessOperation operation, QueryPlan plan, int rowsReturned, TimeSpan latency,
+        IReadOnlyList<string>? subjects = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(plan);
         return new AccessEvent(id, time, caller.ClientId, caller.OrganizationId, Clean(endUser, MaxEndUserLength), plan.ResourceId, plan.GrantId,
-            operation, plan.Shape, rowsReturned, plan.MaskedFields, Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Allowed, null, latency);
+            operation, plan.Shape, rowsReturned, plan.MaskedFields, Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Allowed, null, latency, NullIfEmpty(subjects));
     }
 
     /// <summary>The record of an allowed verification (no rows leave: <see cref="RowsReturned"/> is 0).</summary>
-    public static AccessEvent Allowed(Guid id, DateTimeOffset time, GatewayCaller caller, string? endUser, VerifyPlan plan, TimeSpan latency)
+    public static AccessEvent Allowed(
+        Guid id, DateTimeOffset time, GatewayCaller caller, string? endUser, VerifyPlan plan, TimeSpan latency, IReadOnlyList<string>? subjects = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(plan);
         return new AccessEvent(id, time, caller.ClientId, caller.OrganizationId, Clean(endUser, MaxEndUserLength), plan.ResourceId, plan.GrantId,
-            AccessOperation.Verify, plan.Shape, 0, [], Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Allowed, null, latency);
+            AccessOperation.Verify, plan.Shape, 0, [], Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Allowed, null, latency, NullIfEmpty(subjects));
     }
 
     /// <summary>The record of a denial; <paramref name="shape"/> is the query's shape when it could be read, else empty.</summary>
@@ -77,6 +84,8 @@ public sealed record AccessEvent(
     }
 
     private static QueryShape Empty { get; } = new([], null, [], null, false);
+
+    private static IReadOnlyList<string>? NullIfEmpty(IReadOnlyList<string>? subjects) => subjects is { Count: > 0 } ? subjects : null;
 
     private static string? Clean(string? text, int max)
     {

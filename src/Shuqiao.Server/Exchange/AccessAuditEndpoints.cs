@@ -12,8 +12,14 @@ using Shuqiao.Storage.Exchange;
 namespace Shuqiao.Server.Exchange;
 
 /// <summary>The filters of the access audit search (query string); times without an offset are UTC.</summary>
+/// <remarks>
+/// <see cref="Subject"/> (数据主体) is a person's identifier as a personal record key holds it (e.g. a 公民身份号码): the
+/// events of calls that read or verified records keyed by it. The audit keeps only a keyed digest, which the search
+/// computes; the value itself is neither stored nor logged (request logs carry route templates only).
+/// </remarks>
 public sealed record AccessEventFilter(
-    Guid? OrganizationId, Guid? ClientId, string? Resource, string? User, string? Outcome, DateTimeOffset? From, DateTimeOffset? To, string? Cursor, int? Limit);
+    Guid? OrganizationId, Guid? ClientId, string? Resource, string? User, string? Outcome, DateTimeOffset? From, DateTimeOffset? To, string? Cursor, int? Limit,
+    string? Subject = null);
 
 /// <summary>One access event as the API returns it.</summary>
 public sealed record AccessEventResponse(
@@ -42,7 +48,8 @@ public static class AccessAuditEndpoints
         var audit = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Api);
         audit.MapGet("/events", List).WithName("ListAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Search data-access events of the exchange gateway, newest first")
-            .WithDescription("Filters: organizationId, clientId, resource (code), user (X-Shuqiao-User as sent), outcome (Allowed|Denied), from (inclusive), to (exclusive).");
+            .WithDescription("Filters: organizationId, clientId, resource (code), user (X-Shuqiao-User as sent), outcome (Allowed|Denied), from (inclusive), to (exclusive), " +
+                "subject (a person's identifier, e.g. an ID number: the calls that read or verified records keyed by it; matched by a keyed digest, case-insensitive).");
         audit.MapGet("/events.csv", Export).WithName("ExportAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Export matching access events as CSV (at most 100,000, newest first)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
@@ -78,7 +85,7 @@ public static class AccessAuditEndpoints
 }
 
 /// <summary>The access audit search shared by the API and the console.</summary>
-public sealed class AccessAuditService(AccessEventStore store, CatalogStore catalog)
+public sealed class AccessAuditService(AccessEventStore store, CatalogStore catalog, PseudonymKeys pseudonyms)
 {
     public async Task<Outcome<AccessEventSearch>> ToSearchAsync(AccessEventFilter filter, CancellationToken cancellationToken)
     {
@@ -107,6 +114,11 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
             }
         }
 
+        if (filter.Subject is { Length: > AccessEvent.MaxEndUserLength })
+        {
+            issues.Add(Issue.Plain("subject", $"is longer than {AccessEvent.MaxEndUserLength} characters"));
+        }
+
         Guid? resourceId = null;
         if (filter.Resource is { Length: > 0 } code)
         {
@@ -128,7 +140,7 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
         var limit = Math.Clamp(filter.Limit ?? Cursor.DefaultLimit, 1, Cursor.MaxLimit);
         return new AccessEventSearch(
             filter.OrganizationId, filter.ClientId, resourceId, null, string.IsNullOrWhiteSpace(filter.User) ? null : filter.User.Trim(), outcome,
-            filter.From, filter.To, before, limit + 1);
+            filter.From, filter.To, before, limit + 1, string.IsNullOrWhiteSpace(filter.Subject) ? null : pseudonyms.SubjectDigest(filter.Subject));
     }
 
     public Task<IReadOnlyList<AccessEventRow>> SearchAsync(AccessEventSearch search, CancellationToken cancellationToken) => store.SearchAsync(search, cancellationToken);

@@ -105,7 +105,8 @@ public sealed class ExchangeService(
 
         if (audited)
         {
-            await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started)), code, resource, caller);
+            var subjects = canonicalKey is null ? null : Subjects(resource, [canonicalKey]);
+            await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started), subjects), code, resource, caller);
         }
 
         return body is null ? new ExchangeAnswer(StatusCodes.Status404NotFound, null, null) : ExchangeAnswer.Ok(body);
@@ -185,7 +186,8 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         });
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started)), code, resource, caller);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started),
+            Subjects(resource, rows.Take(count).Select(r => r.Key))), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -253,7 +255,7 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         });
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started)), code, resource, caller);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started), Subjects(resource, [key])), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -328,7 +330,8 @@ public sealed class ExchangeService(
             writer.WriteEndObject();
         });
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started)), code, resource, caller);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started),
+            Subjects(resource, rows.Select(r => r.Key))), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -374,6 +377,31 @@ public sealed class ExchangeService(
     public void ForgetResources() => _resources.Clear();
 
     private static Denial NoResource { get; } = new(DenialReason.NoGrant, null, []);
+
+    // The data subjects of the records a call read or verified: digests of the personal parts of their keys.
+    private List<string>? Subjects(DataResource resource, IEnumerable<string> keys)
+    {
+        List<string>? subjects = null;
+        var keyFields = resource.KeyFields.ToList();
+        if (!keyFields.Exists(f => f.PersonalInfo != PersonalInfoKind.None))
+        {
+            return null;
+        }
+
+        foreach (var key in keys)
+        {
+            var parts = keyFields.Count == 1 ? [key] : BatchReader.SplitKey(key);
+            for (var i = 0; i < parts.Count && i < keyFields.Count; i++)
+            {
+                if (keyFields[i].PersonalInfo != PersonalInfoKind.None && pseudonyms.SubjectDigest(parts[i]) is var digest && !(subjects ??= []).Contains(digest))
+                {
+                    subjects.Add(digest);
+                }
+            }
+        }
+
+        return subjects;
+    }
 
     private static TimeSpan Elapsed(long started) => Stopwatch.GetElapsedTime(started);
 
@@ -501,12 +529,28 @@ public sealed class PseudonymKeys
 {
     private readonly ConcurrentDictionary<Guid, MaskingContext> _contexts = new();
     private byte[]? _secret;
+    private byte[]? _subjectKey;
 
     public void SetSecret(byte[] secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
         _secret = (byte[])secret.Clone();
+        _subjectKey = System.Security.Cryptography.HMACSHA256.HashData(_secret, "Shuqiao.Audit.Subject"u8);
         _contexts.Clear();
+    }
+
+    /// <summary>
+    /// The audit's handle on a data subject (数据主体, docs/audit.md): a keyed digest of a personal key value (e.g. a
+    /// 公民身份号码), the same for every resource and consumer, so the access events about one person can be found
+    /// without the audit keeping the value. Case and surrounding spaces do not count (an ID number's check character
+    /// may be written x or X). Changing the pseudonym secret changes every digest, as it changes every pseudonym.
+    /// </summary>
+    public string SubjectDigest(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var key = _subjectKey ?? throw new InvalidOperationException("The pseudonym secret is not loaded yet.");
+        var digest = System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(value.Trim().ToUpperInvariant()));
+        return Convert.ToBase64String(digest, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     public MaskingContext For(Guid consumerOrganizationId) =>

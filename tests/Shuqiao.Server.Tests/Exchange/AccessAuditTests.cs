@@ -52,6 +52,60 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
     }
 
     [Fact]
+    public async Task An_auditor_finds_who_read_records_about_a_person_by_a_digest_the_audit_keeps_instead_of_the_number()
+    {
+        var world = await CreateAsync(server);
+        var user = "subject-" + Guid.NewGuid().ToString("N")[..8];
+        await world.SendAsync(world.Get(Zhang.IdNumber, user: user));
+        await world.SendAsync(world.Query(new { fields = new[] { "age" }, filter = new { field = "district", eq = "台江区" } }, user: user)); // returns Li
+        await world.SendAsync(world.Get(Wang.IdNumber, user: user)); // outside the grant's rows: looked up, not found
+        await world.SendAsync(world.Get(Li.IdNumber, purpose: "别的目的", user: user)); // refused: nothing read
+        var authority = await TestData.InsertOrganizationAsync(server.ConnectionString, "示范市数据局", dataAuthority: true);
+        var auditor = await server.ApiAsUserAsync(authority, Roles.Auditor);
+
+        async Task<List<JsonElement>> AboutAsync(string subject) =>
+            (await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&subject={Uri.EscapeDataString(subject)}"))
+                .GetProperty("items").EnumerateArray().ToList();
+
+        var zhang = await AboutAsync(" " + Zhang.IdNumber.ToLowerInvariant() + " ");
+        var li = await AboutAsync(Li.IdNumber);
+        var wang = await AboutAsync(Wang.IdNumber);
+        var nobody = await AboutAsync("110101199001011237");
+        var tooLong = await auditor.GetAsync($"/api/v1/audit/events?subject={new string('1', 200)}");
+
+        Assert.Equal("Record", Assert.Single(zhang).GetProperty("operation").GetString());
+        var query = Assert.Single(li);
+        Assert.Equal("Query", query.GetProperty("operation").GetString());
+        Assert.Equal("Allowed", query.GetProperty("outcome").GetString());
+        Assert.Equal(0, Assert.Single(wang).GetProperty("rowsReturned").GetInt32());
+        Assert.Empty(nobody);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+
+        // What the table keeps: one digest per person read, neither the number nor its plain hash; none for the refusal.
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        var kept = (await connection.QueryAsync<(string Outcome, string[]? Subjects)>(
+            "select outcome, subjects from access_events where end_user = @U order by time", new { U = user })).ToList();
+        Assert.Equal(4, kept.Count);
+        Assert.Null(kept.Single(k => k.Outcome == "Denied").Subjects);
+        var digests = kept.Where(k => k.Subjects is not null).SelectMany(k => k.Subjects!).ToList();
+        Assert.Equal(3, digests.Distinct().Count());
+        var plain = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Li.IdNumber)));
+        Assert.All(digests, d =>
+        {
+            Assert.DoesNotContain(Li.IdNumber[..6], d, StringComparison.Ordinal);
+            Assert.False(plain.StartsWith(d.Replace('-', '+').Replace('_', '/'), StringComparison.Ordinal));
+        });
+
+        // The console's filter finds the same event.
+        var browser = await BrowserAsync(authority, Roles.Auditor);
+        var page = await (await browser.GetAsync($"/console/audit/access?user={user}&subject={Uri.EscapeDataString(Li.IdNumber)}")).Content.ReadAsStringAsync();
+        var otherPage = await (await browser.GetAsync($"/console/audit/access?user={user}&subject={Uri.EscapeDataString(Zhang.IdNumber)}")).Content.ReadAsStringAsync();
+        Assert.Contains("fields=age filter=eq(district)", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("fields=age filter=eq(district)", otherPage, StringComparison.Ordinal);
+        Assert.Contains(Li.IdNumber, page, StringComparison.Ordinal); // only in the filter box the auditor typed it into
+    }
+
+    [Fact]
     public async Task The_provider_sees_who_used_its_resource_and_why_and_another_organization_gets_404()
     {
         var world = await CreateAsync(server);

@@ -9,7 +9,7 @@ using Shuqiao.Storage.Exchange;
 namespace Shuqiao.Server.Exchange.Pages;
 
 /// <summary>
-/// 访问审计: search the gateway's access events (organization, client, resource, end user, outcome, time), page
+/// 访问审计: search the gateway's access events (organization, client, resource, end user, data subject, outcome, time), page
 /// through them, export the matches as CSV, and see the anomaly flags of the last 7 days. Same
 /// <see cref="AccessAuditService"/> as <c>/api/v1/audit/events</c>.
 /// </summary>
@@ -27,6 +27,10 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
 
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? EndUser { get; set; }
+
+    /// <summary>数据主体: a person's identifier as a personal record key holds it (the audit matches its keyed digest).</summary>
+    [BindProperty(SupportsGet = true, Name = "subject")]
+    public string? Subject { get; set; }
 
     [BindProperty(SupportsGet = true, Name = "outcome")]
     public string? Outcome { get; set; }
@@ -90,7 +94,7 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
         "/console/audit/access" + QueryString.Create(new Dictionary<string, string?>
         {
             ["organizationId"] = OrganizationId?.ToString(), ["clientId"] = ClientId?.ToString(), ["resource"] = Resource, ["user"] = EndUser,
-            ["outcome"] = Outcome, ["from"] = From, ["to"] = To, ["cursor"] = cursor,
+            ["outcome"] = Outcome, ["from"] = From, ["to"] = To, ["subject"] = Subject, ["cursor"] = cursor,
         }.Where(p => !string.IsNullOrEmpty(p.Value)));
 
     private async Task<AccessEventSearch?> SearchAsync(int limit, CancellationToken cancellationToken)
@@ -121,7 +125,7 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
             }
         }
 
-        var parsed = await audit.ToSearchAsync(new AccessEventFilter(OrganizationId, ClientId, Resource, EndUser, Outcome, from, to, Cursor, limit), cancellationToken);
+        var parsed = await audit.ToSearchAsync(new AccessEventFilter(OrganizationId, ClientId, Resource, EndUser, Outcome, from, to, Cursor, limit, Subject), cancellationToken);
         if (parsed.Failure is { } failure)
         {
             invalid.AddRange(failure.Issues.Select(i => i.Field));
