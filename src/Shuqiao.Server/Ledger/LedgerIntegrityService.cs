@@ -5,14 +5,21 @@ using Shuqiao.Storage.Ledger;
 namespace Shuqiao.Server.Ledger;
 
 /// <summary>
-/// Runs the integrity check (recompute the whole tree, compare with every stored hash and signed checkpoint), records
-/// the result, sets <c>shuqiao_ledger_integrity_ok</c> and logs an error when the ledger is broken — the alert. The
+/// Runs the integrity check (recompute the tree, compare with every stored hash and signed checkpoint), records the
+/// result, sets <c>shuqiao_ledger_integrity_ok</c> and logs an error when the ledger is broken — the alert. The
 /// console banner and the API read the last result from here. Concurrent requests share one running check.
+/// <para>
+/// A check an operator starts is a whole one. A scheduled check is incremental — only the entries appended since the
+/// last intact check, after confirming that the stored hashes still give the root it verified — unless the last check
+/// found a problem, or none of the whole tree is recorded within <see cref="LedgerOptions.IntegrityWholeCheckHours"/>:
+/// the whole tree grows without end, and recomputing it every few minutes would one day take longer than the interval.
+/// </para>
 /// </summary>
 public sealed partial class LedgerIntegrityService(
     LedgerIntegrityChecker checker,
     LedgerIntegrityStore store,
     LedgerMetrics metrics,
+    IOptions<LedgerOptions> options,
     TimeProvider clock,
     ILogger<LedgerIntegrityService> logger)
 {
@@ -60,14 +67,15 @@ public sealed partial class LedgerIntegrityService(
         {
             var started = Stopwatch.GetTimestamp();
             var checkedAt = clock.GetUtcNow();
-            var report = await checker.CheckAsync(CancellationToken.None);
+            var from = trigger == LedgerCheckTrigger.Manual ? null : await VerifiedPrefixAsync(checkedAt);
+            var report = await checker.CheckAsync(CancellationToken.None, from: from);
             var result = new LedgerIntegrityResult(Guid.CreateVersion7(checkedAt), checkedAt, trigger, actorId, report, Stopwatch.GetElapsedTime(started));
             await store.RecordAsync(result, CancellationToken.None);
             _cached = new Cached(result, clock.GetUtcNow());
             metrics.Integrity(report.IsIntact);
             if (report.IsIntact)
             {
-                LogIntact(logger, report.CheckedEntries, report.CheckedCheckpoints, (long)result.Duration.TotalMilliseconds);
+                LogIntact(logger, report.CheckedEntries, report.FromSize, report.CheckedCheckpoints, (long)result.Duration.TotalMilliseconds);
             }
             else
             {
@@ -85,10 +93,24 @@ public sealed partial class LedgerIntegrityService(
         }
     }
 
+    // Where an incremental check may start: the last check's verified tree, when that check was intact and a whole
+    // check was intact recently enough. Null means the whole tree.
+    private async Task<LedgerVerifiedPrefix?> VerifiedPrefixAsync(DateTimeOffset now)
+    {
+        var hours = options.Value.IntegrityWholeCheckHours;
+        if (hours <= 0 || await store.LatestAsync(CancellationToken.None) is not { IsIntact: true, Report.Root: { } root } latest)
+        {
+            return null;
+        }
+
+        var whole = latest.Report.IsIncremental ? await store.LatestWholeIntactAsync(CancellationToken.None) : latest;
+        return whole is not null && now - whole.CheckedAt < TimeSpan.FromHours(hours) ? new LedgerVerifiedPrefix(latest.Report.TreeSize, root) : null;
+    }
+
     private sealed record Cached(LedgerIntegrityResult? Result, DateTimeOffset ReadAt);
 
-    [LoggerMessage(8010, LogLevel.Information, "Ledger integrity check: intact ({Entries} entries, {Checkpoints} checkpoints, {Milliseconds} ms)")]
-    private static partial void LogIntact(ILogger logger, long entries, int checkpoints, long milliseconds);
+    [LoggerMessage(8010, LogLevel.Information, "Ledger integrity check: intact ({Entries} entries from entry {From}, {Checkpoints} checkpoints, {Milliseconds} ms)")]
+    private static partial void LogIntact(ILogger logger, long entries, long from, int checkpoints, long milliseconds);
 
     // The alert: an operator must act (docs/ledger.md §What the alert means).
     [LoggerMessage(8011, LogLevel.Error, "LEDGER BROKEN: {Problem} at entry {FirstBadIndex} (up to {BadRangeEnd}): {Detail}")]

@@ -42,9 +42,19 @@ public sealed class LedgerOptions
     [Range(100, 60_000)]
     public int CheckpointIntervalMilliseconds { get; set; } = 1000;
 
-    /// <summary>Minutes between scheduled integrity checks (the whole tree is recomputed); 0 switches them off.</summary>
+    /// <summary>
+    /// Minutes between scheduled integrity checks; 0 switches them off. A scheduled check reads only the entries
+    /// appended since the last intact check, unless the whole tree is due (<see cref="IntegrityWholeCheckHours"/>).
+    /// </summary>
     [Range(0, 7 * 24 * 60)]
     public int IntegrityCheckMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// Hours between scheduled checks of the whole tree (the others are incremental); 0 makes every check a whole one.
+    /// A check an operator starts (console, API) is always a whole one.
+    /// </summary>
+    [Range(0, 30 * 24)]
+    public int IntegrityWholeCheckHours { get; set; } = 24;
 
     /// <summary>Entries that may wait for the group-commit writer before callers are held back.</summary>
     [Range(1, 10_000_000)]

@@ -11,13 +11,17 @@ public sealed record CosignatureView(string Witness, string KeyId, DateTimeOffse
 
 public sealed record CheckpointView(long Size, string RootHash, DateTimeOffset PublishedAt, string Note, IReadOnlyList<CosignatureView> Cosignatures);
 
+/// <summary>
+/// One integrity check as the API and console show it. <see cref="FromEntry"/> is 0 for a check of the whole tree;
+/// an incremental check recomputed <see cref="CheckedEntries"/> entries from there, after a prefix verified earlier.
+/// </summary>
 public sealed record IntegrityView(
     DateTimeOffset CheckedAt, string Trigger, bool Intact, string Problem, long? FirstBadIndex, long? BadRangeEnd, string? Detail,
-    long CheckedEntries, int CheckedCheckpoints, long DurationMs)
+    long CheckedEntries, int CheckedCheckpoints, long DurationMs, long FromEntry, long TreeSize)
 {
     public static IntegrityView Of(LedgerIntegrityResult r) => new(
         r.CheckedAt, r.Trigger.ToString().ToLowerInvariant(), r.IsIntact, r.Report.Problem.ToString(), r.Report.FirstBadIndex, r.Report.BadRangeEnd,
-        r.Report.Detail, r.Report.CheckedEntries, r.Report.CheckedCheckpoints, (long)r.Duration.TotalMilliseconds);
+        r.Report.Detail, r.Report.CheckedEntries, r.Report.CheckedCheckpoints, (long)r.Duration.TotalMilliseconds, r.Report.FromSize, r.Report.TreeSize);
 }
 
 public sealed record WitnessedLogView(string Origin, long Size, string RootHash, DateTimeOffset UpdatedAt);

@@ -31,17 +31,34 @@ public enum LedgerProblem
 /// <summary>
 /// The result of recomputing the tree. <see cref="FirstBadIndex"/> is exact for a changed, missing or inserted entry;
 /// when an entry was changed together with its leaf hash, only a stored node or a signed root can tell, and the bad
-/// entry lies in <c>[FirstBadIndex, BadRangeEnd)</c>.
+/// entry lies in <c>[FirstBadIndex, BadRangeEnd)</c>. A check of the whole tree has <see cref="FromSize"/> 0; an
+/// incremental one checked the entries from <see cref="FromSize"/> on, after a prefix an earlier check verified.
+/// <see cref="Root"/> is the verified root of the first <c>FromSize + CheckedEntries</c> entries (null when broken).
 /// </summary>
-public sealed record LedgerIntegrityReport(long CheckedEntries, int CheckedCheckpoints, LedgerProblem Problem, long? FirstBadIndex, long? BadRangeEnd, string? Detail)
+public sealed record LedgerIntegrityReport(
+    long CheckedEntries, int CheckedCheckpoints, LedgerProblem Problem, long? FirstBadIndex, long? BadRangeEnd, string? Detail, long FromSize = 0, byte[]? Root = null)
 {
     public bool IsIntact => Problem == LedgerProblem.None;
+
+    public bool IsIncremental => FromSize > 0;
+
+    /// <summary>The tree size this check vouches for.</summary>
+    public long TreeSize => FromSize + CheckedEntries;
 }
 
+/// <summary>A prefix of the tree that an earlier check found intact: its size and root.</summary>
+public sealed record LedgerVerifiedPrefix(long Size, byte[] Root);
+
 /// <summary>
-/// Recomputes the whole tree from the entries and compares every leaf hash, stored tile-level hash, published
-/// checkpoint and the head with it, stopping at the first difference (the tampering drill; a monitor's job too).
-/// Streams the entries, so memory stays flat however long the log is.
+/// Recomputes the tree from the entries and compares every leaf hash, stored tile-level hash, published checkpoint
+/// and the head with it, stopping at the first difference (the tampering drill; a monitor's job too). Streams the
+/// entries, so memory stays flat however long the log is.
+/// <para>
+/// Given a <see cref="LedgerVerifiedPrefix"/>, the check is incremental: the right edge at the prefix's size is
+/// rebuilt from the stored hashes and must give the verified root (every stored tile hash feeds it), then only
+/// the entries after it are read. An entry changed inside the prefix together with its leaf hash leaves the edge as it
+/// was: only a whole-tree check (or a verifier holding an older checkpoint) finds that, so the service runs one daily.
+/// </para>
 /// </summary>
 public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)
 {
@@ -57,20 +74,43 @@ public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)
         cross join lateral (select level, index, hash from ledger_nodes where level = r.l and index >= r.s and index < r.e) n
         """;
 
-    public async Task<LedgerIntegrityReport> CheckAsync(CancellationToken cancellationToken, int pageSize = 10_000)
+    public async Task<LedgerIntegrityReport> CheckAsync(CancellationToken cancellationToken, int pageSize = 10_000, LedgerVerifiedPrefix? from = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for the whole check, so concurrent appends cannot look like damage.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var head = await LedgerReader.ReadHeadAsync(connection, cancellationToken);
-        var checkpoints = new CheckpointCursor(connection, transaction);
+        var fromSize = from?.Size ?? 0;
+        var checkpoints = new CheckpointCursor(connection, transaction, fromSize);
         var edge = new CompactRange();
-        var verifiedSize = 0L; // the largest checkpoint size whose root matched: everything below it is as signed
+        var verifiedSize = fromSize; // the largest checkpoint size whose root matched: everything below it is as signed
         var checkedCheckpoints = 0;
 
         LedgerIntegrityReport Report(LedgerProblem problem, long first, long? end, string detail) =>
-            new(edge.Size, checkedCheckpoints, problem, first, end, detail);
+            new(Math.Max(0, edge.Size - fromSize), checkedCheckpoints, problem, first, end, detail, fromSize);
+
+        if (from is { Size: > 0 })
+        {
+            if (from.Size > head.Size)
+            {
+                return Report(LedgerProblem.MissingEntry, head.Size, from.Size, $"the tree has {head.Size} entries, fewer than the {from.Size} an earlier check verified");
+            }
+
+            try
+            {
+                edge = await TiledTree.CompactRangeAsync(from.Size, new SqlTreeHashReader(connection, transaction), cancellationToken);
+            }
+            catch (LedgerStorageException e)
+            {
+                return Report(LedgerProblem.NodeMismatch, 0, from.Size, e.Message);
+            }
+
+            if (!edge.Root().AsSpan().SequenceEqual(from.Root))
+            {
+                return Report(LedgerProblem.NodeMismatch, 0, from.Size, $"the stored hashes no longer give the root an earlier check verified at size {from.Size}");
+            }
+        }
 
         async Task<LedgerIntegrityReport?> CheckCheckpointsAtAsync()
         {
@@ -164,7 +204,7 @@ public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new LedgerIntegrityReport(edge.Size, checkedCheckpoints, LedgerProblem.None, null, null, null);
+        return new LedgerIntegrityReport(edge.Size - fromSize, checkedCheckpoints, LedgerProblem.None, null, null, null, fromSize, edge.Root());
     }
 
     private static async Task<List<(long Index, byte[] Entry, byte[] LeafHash)>> ReadPageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long start, int limit, CancellationToken cancellationToken)
@@ -230,10 +270,10 @@ public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Published checkpoints in size order, a page at a time.</summary>
-    private sealed class CheckpointCursor(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private sealed class CheckpointCursor(NpgsqlConnection connection, NpgsqlTransaction transaction, long fromSize)
     {
         private readonly Queue<CheckpointRow> _page = new();
-        private long _after = -1;
+        private long _after = fromSize > 0 ? fromSize : -1; // an incremental check: those up to the prefix were checked then
         private bool _done;
 
         public async Task<CheckpointRow?> PeekAsync(CancellationToken cancellationToken)

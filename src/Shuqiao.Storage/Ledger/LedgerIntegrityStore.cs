@@ -29,17 +29,20 @@ public sealed class LedgerIntegrityStore(NpgsqlDataSource dataSource)
     private const string Insert = """
         insert into ledger_integrity_checks
             (id, checked_at, trigger, actor_id, intact, problem, first_bad_index, bad_range_end, detail,
-             checked_entries, checked_checkpoints, duration_ms)
+             checked_entries, checked_checkpoints, duration_ms, from_size, root)
         values
             (@Id, @CheckedAt, @Trigger, @ActorId, @Intact, @Problem, @FirstBadIndex, @BadRangeEnd, @Detail,
-             @CheckedEntries, @CheckedCheckpoints, @DurationMs)
+             @CheckedEntries, @CheckedCheckpoints, @DurationMs, @FromSize, @Root)
         """;
 
-    private const string SelectLatest = """
-        select id, checked_at, trigger, actor_id, problem, first_bad_index, bad_range_end, detail,
-               checked_entries, checked_checkpoints, duration_ms
-        from ledger_integrity_checks order by checked_at desc, id desc limit 1
+    private const string Columns = """
+        id, checked_at, trigger, actor_id, problem, first_bad_index, bad_range_end, detail,
+        checked_entries, checked_checkpoints, duration_ms, from_size, root
         """;
+
+    private const string SelectLatest = $"select {Columns} from ledger_integrity_checks order by checked_at desc, id desc limit 1";
+
+    private const string SelectLatestWholeIntact = $"select {Columns} from ledger_integrity_checks where intact and from_size = 0 order by checked_at desc, id desc limit 1";
 
     public async Task RecordAsync(LedgerIntegrityResult result, CancellationToken cancellationToken)
     {
@@ -62,6 +65,8 @@ public sealed class LedgerIntegrityStore(NpgsqlDataSource dataSource)
                 report.CheckedEntries,
                 report.CheckedCheckpoints,
                 DurationMs = (int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds),
+                report.FromSize,
+                report.Root,
             },
             cancellationToken: cancellationToken));
     }
@@ -70,6 +75,14 @@ public sealed class LedgerIntegrityStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectLatest, cancellationToken: cancellationToken));
+        return row?.ToResult();
+    }
+
+    /// <summary>The last check of the whole tree that found it intact, or null.</summary>
+    public async Task<LedgerIntegrityResult?> LatestWholeIntactAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectLatestWholeIntact, cancellationToken: cancellationToken));
         return row?.ToResult();
     }
 
@@ -86,13 +99,15 @@ public sealed class LedgerIntegrityStore(NpgsqlDataSource dataSource)
         public long CheckedEntries { get; init; }
         public int CheckedCheckpoints { get; init; }
         public int DurationMs { get; init; }
+        public long FromSize { get; init; }
+        public byte[]? Root { get; init; }
 
         public LedgerIntegrityResult ToResult() => new(
             Id,
             CheckedAt,
             Enum.Parse<LedgerCheckTrigger>(Trigger, ignoreCase: true),
             ActorId,
-            new LedgerIntegrityReport(CheckedEntries, CheckedCheckpoints, Enum.Parse<LedgerProblem>(Problem), FirstBadIndex, BadRangeEnd, Detail),
+            new LedgerIntegrityReport(CheckedEntries, CheckedCheckpoints, Enum.Parse<LedgerProblem>(Problem), FirstBadIndex, BadRangeEnd, Detail, FromSize, Root),
             TimeSpan.FromMilliseconds(DurationMs));
     }
 }

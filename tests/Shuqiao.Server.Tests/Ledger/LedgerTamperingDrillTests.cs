@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Shuqiao.Core.Identity;
 using Shuqiao.Testing;
 
@@ -72,5 +73,34 @@ public sealed class LedgerTamperingDrillTests
         // A data steward signed in to the console is not shown the banner: it is for admins and auditors.
         var steward = await ConsolePages.BrowserAsAsync(server, Roles.DataSteward);
         Assert.DoesNotContain("ledger-broken-banner", await steward.GetStringAsync("/console"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scheduled_checks_read_only_new_entries_after_an_intact_check_and_the_whole_tree_again_after_a_broken_one()
+    {
+        await using var server = new LedgerServerFactory();
+        await server.InitializeAsync();
+        var integrity = server.Services.GetRequiredService<Shuqiao.Server.Ledger.LedgerIntegrityService>();
+        await LedgerTesting.AppendAsync(server, 300);
+
+        var manual = (await integrity.CheckAsync(Shuqiao.Storage.Ledger.LedgerCheckTrigger.Manual, null, default)).Report;
+        var added = await LedgerTesting.AppendAsync(server, 200);
+        var scheduled = (await integrity.CheckAsync(Shuqiao.Storage.Ledger.LedgerCheckTrigger.Scheduled, null, default)).Report;
+        var more = await LedgerTesting.AppendAsync(server, 50);
+        await LedgerTesting.TamperAsync(server.ConnectionString, $"update ledger_entries set entry = convert_to('{{\"type\":\"bench\",\"rows\":0}}', 'UTF8') where index = {more[10].Index}");
+        var found = (await integrity.CheckAsync(Shuqiao.Storage.Ledger.LedgerCheckTrigger.Scheduled, null, default)).Report;
+        var afterBroken = (await integrity.CheckAsync(Shuqiao.Storage.Ledger.LedgerCheckTrigger.Scheduled, null, default)).Report;
+
+        Assert.True(manual.IsIntact, manual.Detail);
+        Assert.Equal(0, manual.FromSize); // an operator's check is a whole one
+        Assert.True(scheduled.IsIntact, scheduled.Detail);
+        Assert.Equal(manual.TreeSize, scheduled.FromSize);
+        Assert.True(scheduled.TreeSize > added[^1].Index);
+        Assert.True(scheduled.CheckedEntries < scheduled.TreeSize);
+        Assert.Equal(Shuqiao.Storage.Ledger.LedgerProblem.LeafHashMismatch, found.Problem);
+        Assert.Equal(scheduled.TreeSize, found.FromSize);
+        Assert.Equal(more[10].Index, found.FirstBadIndex);
+        Assert.Equal(0, afterBroken.FromSize); // after a problem, the whole tree again
+        Assert.Equal(more[10].Index, afterBroken.FirstBadIndex);
     }
 }

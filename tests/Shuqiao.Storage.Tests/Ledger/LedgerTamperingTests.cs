@@ -111,22 +111,108 @@ public sealed class LedgerTamperingTests
         Assert.Equal(1536, report.BadRangeEnd);
     }
 
+    [Fact]
+    public async Task An_incremental_check_reads_only_the_entries_after_the_verified_prefix_and_vouches_for_the_whole_tree()
+    {
+        await using var db = await FilledLedgerAsync();
+        var whole = await Check(db);
+        await AppendBatchesAsync(db, 1);
+
+        var incremental = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var again = await Check(db);
+
+        Assert.True(incremental.IsIntact, incremental.Detail);
+        Assert.True(incremental.IsIncremental);
+        Assert.Equal(2000, incremental.FromSize);
+        Assert.Equal(400, incremental.CheckedEntries);
+        Assert.Equal(1, incremental.CheckedCheckpoints); // the one published after the new batch
+        Assert.Equal(2400, incremental.TreeSize);
+        Assert.Equal(again.Root, incremental.Root); // the same root as recomputing everything
+    }
+
+    [Fact]
+    public async Task An_incremental_check_finds_a_changed_new_entry_at_its_index()
+    {
+        await using var db = await FilledLedgerAsync();
+        var whole = await Check(db);
+        await AppendBatchesAsync(db, 1);
+
+        await TamperAsync(db, """update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8') where index = 2100""");
+        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+
+        Assert.Equal(LedgerProblem.LeafHashMismatch, report.Problem);
+        Assert.Equal(2100, report.FirstBadIndex);
+    }
+
+    [Fact]
+    public async Task An_incremental_check_notices_a_forged_stored_hash_on_the_verified_edge()
+    {
+        await using var db = await FilledLedgerAsync();
+        var whole = await Check(db);
+
+        // Every stored tile hash feeds the root rebuilt from the stored hashes; node 8/6 covers entries 1536–1791.
+        await TamperAsync(db, """update ledger_nodes set hash = sha256('forged'::bytea) where level = 8 and index = 6""");
+        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+
+        Assert.Equal(LedgerProblem.NodeMismatch, report.Problem);
+        Assert.Equal(0, report.FirstBadIndex);
+        Assert.Equal(2000, report.BadRangeEnd);
+    }
+
+    [Fact]
+    public async Task An_old_entry_edited_with_its_leaf_hash_escapes_an_incremental_check_but_not_the_whole_one()
+    {
+        await using var db = await FilledLedgerAsync();
+        var whole = await Check(db);
+
+        // Entry 600 lies under node 8/2, which is not on the edge: what the daily whole-tree check is for.
+        await TamperAsync(db, """
+            update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8'),
+                                      leaf_hash = sha256('\x00'::bytea || convert_to('{"kind":"access","rows":0}', 'UTF8'))
+            where index = 600
+            """);
+        var incremental = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var again = await Check(db);
+
+        Assert.True(incremental.IsIntact);
+        Assert.Equal(0, incremental.CheckedEntries);
+        Assert.Equal(LedgerProblem.NodeMismatch, again.Problem);
+        Assert.Equal(512, again.FirstBadIndex);
+    }
+
+    [Fact]
+    public async Task A_tree_shorter_than_the_verified_prefix_is_reported_as_missing_entries()
+    {
+        await using var db = await FilledLedgerAsync();
+        var whole = await Check(db);
+
+        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize + 5, whole.Root!));
+
+        Assert.Equal(LedgerProblem.MissingEntry, report.Problem);
+        Assert.Equal(2000, report.FirstBadIndex);
+        Assert.Equal(2005, report.BadRangeEnd);
+    }
+
     // 2,000 entries in batches of 400, a checkpoint after each batch.
     private async Task<LedgerDatabase> FilledLedgerAsync()
     {
         var db = await LedgerDatabase.CreateAsync();
+        await AppendBatchesAsync(db, 5);
+        return db;
+    }
+
+    private async Task AppendBatchesAsync(LedgerDatabase db, int batches)
+    {
         using var appender = new LedgerAppender(db.Database.DataSource, _clock);
         var publisher = new LedgerCheckpointPublisher(db.Database.DataSource, _clock);
         var signer = Ed25519NoteSigner.FromSignerKey(Ed25519NoteSigner.Generate(Origin).SignerKey);
-        for (var b = 0; b < 5; b++)
+        for (var b = 0; b < batches; b++)
         {
             var batch = Enumerable.Range(0, 400).Select(i => LedgerDatabase.Entry(db.Entries.Count + i)).ToList();
             await appender.AppendAsync(batch, default);
             db.Record(batch);
             await publisher.PublishAsync(Origin, [signer], default);
         }
-
-        return db;
     }
 
     private static Task<LedgerIntegrityReport> Check(LedgerDatabase db, int pageSize = 10_000) =>
