@@ -10,7 +10,7 @@ public sealed class OperationsOptions
 
     /// <summary>
     /// Networks (CIDR, e.g. <c>10.0.0.0/8</c>, <c>::1/128</c>) allowed to scrape <c>/metrics</c>; empty lets anyone.
-    /// Behind a reverse proxy the address seen is the proxy's unless forwarded headers are configured.
+    /// Behind a reverse proxy the address seen is the proxy's unless it is listed in <c>Shuqiao:Security:TrustedProxies</c>.
     /// </summary>
     public string[] MetricsAllowedNetworks { get; set; } = [];
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -18,7 +19,21 @@ public static class PlatformSetup
         var services = builder.Services;
         services.AddOptions<ShuqiaoOptions>().BindConfiguration(ShuqiaoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations()
+            .Validate(SecurityOptions.ProxiesAreValid, "Shuqiao:Security:TrustedProxies must hold IP addresses or CIDR ranges such as 10.0.0.5 or 10.9.0.0/16.").ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>((forwarded, security) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies: not the framework's default of loopback, and as many hops as they are.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in security.Value.TrustedProxyNetworks())
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            forwarded.ForwardLimit = null;
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => ShuqiaoDataSource.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.ConnectionString));
@@ -86,6 +101,12 @@ public static class PlatformSetup
 
     public static WebApplication UseShuqiaoPlatform(this WebApplication app)
     {
+        // First, so that everything after it (allow-lists, sign-in records, rate limits, logs) sees the real client.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLocalization();

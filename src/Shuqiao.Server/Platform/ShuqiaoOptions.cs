@@ -72,4 +72,19 @@ public sealed class SecurityOptions
     /// <summary>Default requests per minute for a new API client.</summary>
     [Range(1, 1_000_000)]
     public int DefaultClientRateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// Reverse proxies and load balancers in front of this node (addresses or CIDR ranges, e.g. <c>10.0.0.5</c>, <c>10.9.0.0/16</c>) whose
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: the client address they report becomes the
+    /// request's source address (API clients' IP allow-lists, sign-in records, <c>/metrics</c> access). Through a chain
+    /// of them, addresses are taken from the right while they are trusted proxies. Empty (the default): the headers are
+    /// ignored, so no caller can claim another address.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    // The same rules as an API client's IP allow-list: a range with host bits set (10.9.0.1/8) is a typo, not a network.
+    internal static bool ProxiesAreValid(SecurityOptions options) => Core.Identity.IpAllowList.Parse(options.TrustedProxies, "TrustedProxies").Value is not null;
+
+    /// <summary>The <see cref="TrustedProxies"/> as networks (validated at start-up).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() => Core.Identity.IpAllowList.FromStored(TrustedProxies).Networks;
 }

@@ -16,7 +16,7 @@ namespace Shuqiao.Server.Tests.Identity;
 /// The in-memory test server leaves <c>RemoteIpAddress</c> null. This server sets it from a test-only header before
 /// anything else runs, as Kestrel (or ForwardedHeaders behind a proxy) would.
 /// </summary>
-public sealed class RemoteAddressServerFactory : ServerFactory
+public class RemoteAddressServerFactory : ServerFactory
 {
     public const string Header = "X-Test-Remote-Address";
 
@@ -76,6 +76,17 @@ public sealed class IpAllowListTests(RemoteAddressServerFactory server) : IClass
     {
         var api = await ClientWithAllowListAsync("10.20.0.0/16");
         await ApiKeyAuthenticationTests.AssertRefusedAsync(await api.GetAsync("/api/v1/clients/me"), "source address is unknown", "ApiKey");
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxies_a_forwarded_address_is_ignored()
+    {
+        var api = await ClientWithAllowListAsync("10.20.0.0/16");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/clients/me");
+        request.Headers.Add(RemoteAddressServerFactory.Header, "192.0.2.50");
+        request.Headers.Add("X-Forwarded-For", "10.20.30.40");
+
+        await ApiKeyAuthenticationTests.AssertRefusedAsync(await api.SendAsync(request), "does not accept requests from 192.0.2.50", "ApiKey");
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace Shuqiao.Server.Identity.Clients;
 /// <summary>
 /// Authenticates department systems by <c>Authorization: ApiKey &lt;keyId&gt;.&lt;secret&gt;</c> (design §2).
 /// The source address checked against the client's IP allow-list is <see cref="ConnectionInfo.RemoteIpAddress"/>:
-/// behind a reverse proxy or load balancer, configure ForwardedHeaders (with the proxy's address as a known proxy),
-/// or every request appears to come from the proxy. A client with a non-empty allow-list is refused when the server
+/// behind a reverse proxy or load balancer, list it in <c>Shuqiao:Security:TrustedProxies</c>, or every request
+/// appears to come from the proxy. A client with a non-empty allow-list is refused when the server
 /// does not know the source address at all (e.g. Unix-socket listeners).
 /// </summary>
 public sealed partial class ApiKeyAuthenticationHandler(
