@@ -4,6 +4,7 @@ public enum AccessOutcome
 {
     Allowed,
     Denied,
+    Failed, // 失败: allowed, but the server failed while reading or answering (the caller got an error, no data)
 }
 
 /// <summary>Which gateway operation was asked for.</summary>
@@ -81,6 +82,18 @@ public sealed record AccessEvent(
         ArgumentNullException.ThrowIfNull(denial);
         return new AccessEvent(id, time, caller.ClientId, caller.OrganizationId, Clean(endUser, MaxEndUserLength), resourceId, grantId,
             operation, shape ?? Empty, 0, [], Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Denied, denial.Reason, latency);
+    }
+
+    /// <summary>
+    /// The record of a call that was allowed but failed on the server before it answered: the attempt stays on record
+    /// (the rows may have been read), though the caller only got an error.
+    /// </summary>
+    public static AccessEvent Failed(
+        Guid id, DateTimeOffset time, GatewayCaller caller, string? endUser, Guid? resourceId, Guid? grantId, AccessOperation operation, QueryShape? shape, TimeSpan latency)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return new AccessEvent(id, time, caller.ClientId, caller.OrganizationId, Clean(endUser, MaxEndUserLength), resourceId, grantId,
+            operation, shape ?? Empty, 0, [], Clean(caller.Purpose, MaxPurposeLength), AccessOutcome.Failed, null, latency);
     }
 
     private static QueryShape Empty { get; } = new([], null, [], null, false);

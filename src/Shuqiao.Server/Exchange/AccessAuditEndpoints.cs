@@ -48,7 +48,7 @@ public static class AccessAuditEndpoints
         var audit = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Api);
         audit.MapGet("/events", List).WithName("ListAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Search data-access events of the exchange gateway, newest first")
-            .WithDescription("Filters: organizationId, clientId, resource (code), user (X-Shuqiao-User as sent), outcome (Allowed|Denied), from (inclusive), to (exclusive), " +
+            .WithDescription("Filters: organizationId, clientId, resource (code), user (X-Shuqiao-User as sent), outcome (Allowed|Denied|Failed), from (inclusive), to (exclusive), " +
                 "subject (a person's identifier, e.g. an ID number: the calls that read or verified records keyed by it; matched by a keyed digest, case-insensitive).");
         audit.MapGet("/events.csv", Export).WithName("ExportAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Export matching access events as CSV (at most 100,000, newest first)")
@@ -110,7 +110,7 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
             }
             else
             {
-                issues.Add(Issue.Plain("outcome", "must be Allowed or Denied"));
+                issues.Add(Issue.Plain("outcome", "must be Allowed, Denied or Failed"));
             }
         }
 

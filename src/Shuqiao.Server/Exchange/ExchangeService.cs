@@ -30,7 +30,7 @@ public sealed record ExchangeAnswer(int Status, byte[]? Json, Denial? Denial)
 /// <see cref="ExchangeGateway"/> decides → quota → ONE SQL query → <see cref="QueryPlan.Project"/> masks → the access
 /// event is appended through the ledger's group-commit writer and awaited → answer. Denials are audited the same way.
 /// </summary>
-public sealed class ExchangeService(
+public sealed partial class ExchangeService(
     CatalogStore catalog,
     GrantCache grants,
     ExchangeStore store,
@@ -40,7 +40,8 @@ public sealed class ExchangeService(
     ExchangeMetrics metrics,
     IOptions<ExchangeOptions> options,
     IDataProtectionProvider protection,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ExchangeService> logger)
 {
     // Chinese text as is, not \uXXXX escapes: the consumers' systems read and log these answers.
     private static readonly JsonWriterOptions AnswerJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -86,18 +87,26 @@ public sealed class ExchangeService(
 
         var plan = decision.Plan!;
         List<(string Key, string Payload)> rows = [];
-        if (canonicalKey is not null)
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            rows = await RecordQuerySql.Page(resource, canonicalKey, plan.Filter, [], null, 1).ReadAsync(connection, cancellationToken);
-        }
-
         byte[]? body = null;
-        if (rows.Count == 1)
+        try
         {
-            using var document = JsonDocument.Parse(rows[0].Payload);
-            body = JsonBytes.Write((plan, document.RootElement, pseudonyms.For(caller.OrganizationId)), AnswerJson,
-                static (writer, s) => s.plan.Project(s.RootElement, s.Item3, writer));
+            if (canonicalKey is not null)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                rows = await RecordQuerySql.Page(resource, canonicalKey, plan.Filter, [], null, 1).ReadAsync(connection, cancellationToken);
+            }
+
+            if (rows.Count == 1)
+            {
+                using var document = JsonDocument.Parse(rows[0].Payload);
+                body = JsonBytes.Write((plan, document.RootElement, pseudonyms.For(caller.OrganizationId)), AnswerJson,
+                    static (writer, s) => s.plan.Project(s.RootElement, s.Item3, writer));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailedAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Record, plan.Shape, started, e);
+            throw;
         }
 
         if (audited)
@@ -155,6 +164,11 @@ public sealed class ExchangeService(
         {
             return await DenyAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Query, plan.Shape,
                 new Denial(DenialReason.InvalidQuery, "cursor", [ExchangeIssues.Cursor("cursor")]), started);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailedAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Query, plan.Shape, started, e);
+            throw;
         }
 
         var more = rows.Count > plan.PageSize;
@@ -217,9 +231,15 @@ public sealed class ExchangeService(
         var plan = decision.Plan!;
         var key = BatchReader.Key(resource.KeyFields.Select(k => plan.Submitted[k.Name].Text).ToList());
         List<(string Key, string Payload)> rows;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        try
         {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             rows = await RecordQuerySql.Page(resource, key, plan.Lookup, [], null, 1).ReadAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailedAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Verify, plan.Shape, started, e);
+            throw;
         }
 
         Dictionary<string, TypedValue>? stored = null;
@@ -298,10 +318,16 @@ public sealed class ExchangeService(
 
         var plan = decision.Plan!;
         List<(string Key, string Payload, DateTimeOffset Time, bool Deleted)> rows;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        try
         {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             rows = await RecordQuerySql.Changes(resource, plan.Filter, position?.Time, position?.Key ?? "", now.AddSeconds(-options.Value.ChangesLagSeconds), plan.PageSize)
                 .ReadChangesAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailedAsync(caller, gatewayCaller, code, resource, grant?.Id, AccessOperation.Changes, plan.Shape, started, e);
+            throw;
         }
 
         var context = pseudonyms.For(caller.OrganizationId);
@@ -412,6 +438,30 @@ public sealed class ExchangeService(
 
         return ExchangeGateway.Decide(grant, resource, caller with { UsedToday = quota }, query, _limits);
     }
+
+    // Best effort: the failure may be the database itself, and then no event can be written either; the caller gets
+    // the original error either way.
+    private async Task FailedAsync(
+        ExchangeCaller caller, GatewayCaller gatewayCaller, string code, DataResource resource, Guid? grantId, AccessOperation operation, QueryShape shape, long started,
+        Exception failure)
+    {
+        var now = gatewayCaller.Now;
+        LogCallFailed(logger, operation, resource.Code.ToString(), failure);
+        try
+        {
+            await AuditAsync(AccessEvent.Failed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, resource.Id, grantId, operation, shape, Elapsed(started)), code, resource, caller);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailureNotAudited(logger, e);
+        }
+    }
+
+    [LoggerMessage(9140, LogLevel.Error, "An allowed exchange call ({Operation} on {Resource}) failed; it is audited as Failed")]
+    private static partial void LogCallFailed(ILogger logger, AccessOperation operation, string resource, Exception exception);
+
+    [LoggerMessage(9141, LogLevel.Error, "A failed exchange call could not be audited either")]
+    private static partial void LogFailureNotAudited(ILogger logger, Exception exception);
 
     private async Task<ExchangeAnswer> DenyAsync(
         ExchangeCaller caller, GatewayCaller gatewayCaller, string code, DataResource? resource, Guid? grantId, AccessOperation operation, QueryShape? shape,
