@@ -44,4 +44,21 @@ public class AccessEventTests
         Assert.Equal(AccessEvent.MaxEndUserLength, recorded.EndUser!.Length);
         Assert.Empty(recorded.MaskedFields);
     }
+
+    [Fact]
+    public void A_failed_call_is_recorded_without_rows_reason_or_subjects_and_empty_subjects_are_none()
+    {
+        var grant = Grant.FromApproved(Guid.NewGuid(), Ok(Submitted().Approve(Provider, ApprovalDecision.AsRequested, Resource(), Deadlines, Now)), Now);
+        var plan = ExchangeGateway.Decide(grant, Resource(), Caller, ExchangeQuery.All).Plan!;
+
+        var failed = AccessEvent.Failed(Guid.NewGuid(), Now, Caller, "u-1", grant.ResourceId, grant.Id, AccessOperation.Query, plan.Shape, TimeSpan.FromMilliseconds(3));
+        var noSubjects = AccessEvent.Allowed(Guid.NewGuid(), Now, Caller, "u-1", AccessOperation.Query, plan, 0, TimeSpan.Zero, []);
+        var subjects = AccessEvent.Allowed(Guid.NewGuid(), Now, Caller, "u-1", AccessOperation.Query, plan, 1, TimeSpan.Zero, ["digest"]);
+
+        Assert.Equal((AccessOutcome.Failed, (DenialReason?)null, 0), (failed.Outcome, failed.Reason, failed.RowsReturned));
+        Assert.Equal((grant.Id, "fields=*"), (failed.GrantId!.Value, failed.Shape.ToString()));
+        Assert.Null(failed.Subjects);
+        Assert.Null(noSubjects.Subjects);
+        Assert.Equal(["digest"], subjects.Subjects);
+    }
 }
