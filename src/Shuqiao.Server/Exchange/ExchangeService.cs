@@ -99,8 +99,8 @@ public sealed partial class ExchangeService(
             if (rows.Count == 1)
             {
                 using var document = JsonDocument.Parse(rows[0].Payload);
-                body = JsonBytes.Write((plan, document.RootElement, pseudonyms.For(caller.OrganizationId)), AnswerJson,
-                    static (writer, s) => s.plan.Project(s.RootElement, s.Item3, writer));
+                body = JsonBytes.Write((Plan: plan, Record: document.RootElement, Masking: pseudonyms.For(caller.OrganizationId)), AnswerJson,
+                    static (writer, s) => s.Plan.Project(s.Record, s.Masking, writer));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -416,7 +416,14 @@ public sealed partial class ExchangeService(
             var parts = keyFields.Count == 1 ? [key] : BatchReader.SplitKey(key);
             for (var i = 0; i < parts.Count && i < keyFields.Count; i++)
             {
-                if (keyFields[i].PersonalInfo != PersonalInfoKind.None && pseudonyms.SubjectDigest(parts[i]) is var digest && !(subjects ??= []).Contains(digest))
+                if (keyFields[i].PersonalInfo == PersonalInfoKind.None)
+                {
+                    continue;
+                }
+
+                var digest = pseudonyms.SubjectDigest(parts[i]);
+                subjects ??= [];
+                if (!subjects.Contains(digest))
                 {
                     subjects.Add(digest);
                 }

@@ -55,9 +55,10 @@ public sealed record LedgerVerifiedPrefix(long Size, byte[] Root);
 /// entries, so memory stays flat however long the log is.
 /// <para>
 /// Given a <see cref="LedgerVerifiedPrefix"/>, the check is incremental: the right edge at the prefix's size is
-/// rebuilt from the stored hashes and must give the verified root (every stored tile hash feeds it), then only
-/// the entries after it are read. An entry changed inside the prefix together with its leaf hash leaves the edge as it
-/// was: only a whole-tree check (or a verifier holding an older checkpoint) finds that, so the service runs one daily.
+/// rebuilt from the stored hashes (the highest stored tile hashes covering the prefix) and must give the verified
+/// root, then only the entries after it are read. A change below those hashes — an old entry rewritten together with
+/// its leaf hash, or a lower stored hash — leaves them as they were: only a whole-tree check (or a verifier checking a
+/// proof against a signed checkpoint) finds that, so the service runs one daily.
 /// </para>
 /// </summary>
 public sealed class LedgerIntegrityChecker(NpgsqlDataSource dataSource)

@@ -150,7 +150,7 @@ public sealed class LedgerTamperingTests
         await using var db = await FilledLedgerAsync();
         var whole = await Check(db);
 
-        // Every stored tile hash feeds the root rebuilt from the stored hashes; node 8/6 covers entries 1536–1791.
+        // A tree of 2,000 entries is rebuilt from its level-8 tile hashes; node 8/6 covers entries 1536–1791.
         await TamperAsync(db, """update ledger_nodes set hash = sha256('forged'::bytea) where level = 8 and index = 6""");
         var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
 
