@@ -50,7 +50,13 @@ public sealed partial class ExchangeService(
     private readonly ConcurrentDictionary<string, ResourceEntry?> _resources = new(StringComparer.Ordinal);
     private readonly ExchangeGateway.Limits _limits = new(options.Value.DefaultPageSize, options.Value.MaxPageSize);
 
-    private sealed record ResourceEntry(DataResource Resource, CompiledSchema Schema, ValueParsingOptions Options, long LoadedAt);
+    // Read once per catalog load: every call parses its key with them, and records the personal parts as subjects.
+    private sealed record ResourceEntry(DataResource Resource, CompiledSchema Schema, ValueParsingOptions Options, long LoadedAt)
+    {
+        public IReadOnlyList<ResourceField> KeyFields { get; } = [.. Resource.KeyFields];
+
+        public bool PersonalKey { get; } = Resource.KeyFields.Any(f => f.PersonalInfo != PersonalInfoKind.None);
+    }
 
     /// <summary><c>GET /exchange/{code}/records/{key}</c>: one record by its key (several key fields joined by <c>|</c>).</summary>
     public Task<ExchangeAnswer> RecordAsync(ExchangeCaller caller, string code, string key, CancellationToken cancellationToken) =>
@@ -76,7 +82,7 @@ public sealed partial class ExchangeService(
 
         var resource = entry.Resource;
         var grant = (await grants.FindAsync(resource.Id, caller.OrganizationId, caller.ClientId, cancellationToken))?.Grant;
-        var (canonicalKey, lookup) = ParseKey(resource, entry.Schema, key);
+        var (canonicalKey, lookup) = ParseKey(entry, key);
         var query = new ExchangeQuery(null, lookup, [], 1, null);
         var decision = ExchangeGateway.Decide(grant, resource, gatewayCaller, query, _limits);
         decision = await QuotaAsync(decision, grant, resource, gatewayCaller, query, now, cancellationToken);
@@ -111,7 +117,7 @@ public sealed partial class ExchangeService(
 
         if (audited)
         {
-            var subjects = canonicalKey is null ? null : Subjects(resource, [canonicalKey]);
+            var subjects = canonicalKey is null ? null : Subjects(entry, [canonicalKey]);
             await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Record, plan, rows.Count, Elapsed(started), subjects), code, resource, caller);
         }
 
@@ -198,7 +204,7 @@ public sealed partial class ExchangeService(
         });
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Query, plan, count, Elapsed(started),
-            Subjects(resource, rows.Take(count).Select(r => r.Key))), code, resource, caller);
+            Subjects(entry, rows.Take(count).Select(r => r.Key))), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -229,7 +235,7 @@ public sealed partial class ExchangeService(
         }
 
         var plan = decision.Plan!;
-        var key = BatchReader.Key(resource.KeyFields.Select(k => plan.Submitted[k.Name].Text).ToList());
+        var key = BatchReader.Key(entry.KeyFields.Select(k => plan.Submitted[k.Name].Text).ToList());
         List<(string Key, string Payload)> rows;
         try
         {
@@ -272,7 +278,7 @@ public sealed partial class ExchangeService(
             writer.WriteEndObject();
         });
 
-        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started), Subjects(resource, [key])), code, resource, caller);
+        await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, plan, Elapsed(started), Subjects(entry, [key])), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -354,7 +360,7 @@ public sealed partial class ExchangeService(
         });
 
         await AuditAsync(AccessEvent.Allowed(Guid.CreateVersion7(now), now, gatewayCaller, caller.EndUser, AccessOperation.Changes, plan, rows.Count, Elapsed(started),
-            Subjects(resource, rows.Select(r => r.Key))), code, resource, caller);
+            Subjects(entry, rows.Select(r => r.Key))), code, resource, caller);
         return ExchangeAnswer.Ok(json);
     }
 
@@ -364,7 +370,7 @@ public sealed partial class ExchangeService(
     /// </summary>
     public async Task<byte[]?> BaselineRecordAsync(string code, string key, CancellationToken cancellationToken)
     {
-        if (await ResourceAsync(code, cancellationToken) is not { } entry || ParseKey(entry.Resource, entry.Schema, key) is not ({ } canonical, var lookup))
+        if (await ResourceAsync(code, cancellationToken) is not { } entry || ParseKey(entry, key) is not ({ } canonical, var lookup))
         {
             return null;
         }
@@ -402,14 +408,15 @@ public sealed partial class ExchangeService(
     private static Denial NoResource { get; } = new(DenialReason.NoGrant, null, []);
 
     // The data subjects of the records a call read or verified: digests of the personal parts of their keys.
-    private List<string>? Subjects(DataResource resource, IEnumerable<string> keys)
+    private List<string>? Subjects(ResourceEntry entry, IEnumerable<string> keys)
     {
-        List<string>? subjects = null;
-        var keyFields = resource.KeyFields.ToList();
-        if (!keyFields.Exists(f => f.PersonalInfo != PersonalInfoKind.None))
+        if (!entry.PersonalKey)
         {
             return null;
         }
+
+        List<string>? subjects = null;
+        var keyFields = entry.KeyFields;
 
         foreach (var key in keys)
         {
@@ -490,9 +497,10 @@ public sealed partial class ExchangeService(
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
 
     // A key the schema cannot read cannot exist: no lookup filter (the grant is still checked), no query.
-    private static (string? Key, RowPredicate? Lookup) ParseKey(DataResource resource, CompiledSchema schema, string key)
+    private static (string? Key, RowPredicate? Lookup) ParseKey(ResourceEntry entry, string key)
     {
-        var keys = resource.KeyFields.ToList();
+        var keys = entry.KeyFields;
+        var schema = entry.Schema;
         var parts = keys.Count == 1 ? [key] : BatchReader.SplitKey(key);
         if (keys.Count == 0 || parts.Count != keys.Count)
         {
