@@ -118,7 +118,7 @@ public sealed class LedgerTamperingTests
         var whole = await Check(db);
         await AppendBatchesAsync(db, 1);
 
-        var incremental = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var incremental = await CheckFrom(db, whole);
         var again = await Check(db);
 
         Assert.True(incremental.IsIntact, incremental.Detail);
@@ -138,7 +138,7 @@ public sealed class LedgerTamperingTests
         await AppendBatchesAsync(db, 1);
 
         await TamperAsync(db, """update ledger_entries set entry = convert_to('{"kind":"access","rows":0}', 'UTF8') where index = 2100""");
-        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var report = await CheckFrom(db, whole);
 
         Assert.Equal(LedgerProblem.LeafHashMismatch, report.Problem);
         Assert.Equal(2100, report.FirstBadIndex);
@@ -152,7 +152,7 @@ public sealed class LedgerTamperingTests
 
         // A tree of 2,000 entries is rebuilt from its level-8 tile hashes; node 8/6 covers entries 1536–1791.
         await TamperAsync(db, """update ledger_nodes set hash = sha256('forged'::bytea) where level = 8 and index = 6""");
-        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var report = await CheckFrom(db, whole);
 
         Assert.Equal(LedgerProblem.NodeMismatch, report.Problem);
         Assert.Equal(0, report.FirstBadIndex);
@@ -171,7 +171,7 @@ public sealed class LedgerTamperingTests
                                       leaf_hash = sha256('\x00'::bytea || convert_to('{"kind":"access","rows":0}', 'UTF8'))
             where index = 600
             """);
-        var incremental = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize, whole.Root!));
+        var incremental = await CheckFrom(db, whole);
         var again = await Check(db);
 
         Assert.True(incremental.IsIntact);
@@ -186,7 +186,7 @@ public sealed class LedgerTamperingTests
         await using var db = await FilledLedgerAsync();
         var whole = await Check(db);
 
-        var report = await new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(whole.TreeSize + 5, whole.Root!));
+        var report = await CheckFrom(db, whole, extraSize: 5);
 
         Assert.Equal(LedgerProblem.MissingEntry, report.Problem);
         Assert.Equal(2000, report.FirstBadIndex);
@@ -217,6 +217,10 @@ public sealed class LedgerTamperingTests
 
     private static Task<LedgerIntegrityReport> Check(LedgerDatabase db, int pageSize = 10_000) =>
         new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, pageSize);
+
+    // An incremental check after the tree an earlier (intact) check verified; extraSize claims more than it verified.
+    private static Task<LedgerIntegrityReport> CheckFrom(LedgerDatabase db, LedgerIntegrityReport verified, long extraSize = 0) =>
+        new LedgerIntegrityChecker(db.Database.DataSource).CheckAsync(default, from: new LedgerVerifiedPrefix(verified.TreeSize + extraSize, verified.Root!));
 
     // What a rogue superuser would do: switch off ordinary triggers for the session, then edit.
     private static async Task TamperAsync(LedgerDatabase db, string sql)
