@@ -61,7 +61,10 @@ public sealed record RecordCheck(IReadOnlyDictionary<string, TypedValue> Values,
 /// </remarks>
 public sealed class CompiledSchema
 {
-    /// <summary>Longest a pattern may run on one value before it is treated as not matching.</summary>
+    /// <summary>
+    /// Longest a pattern that needs the backtracking engine (backreferences, lookarounds) may run on one value before it
+    /// is treated as not matching. Linear-time patterns have no timeout (<see cref="SchemaRules.CompilePattern"/>).
+    /// </summary>
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
     private readonly Dictionary<string, CompiledField> _fields;

@@ -117,18 +117,24 @@ public static partial class SchemaRules
     }
 
     /// <summary>
-    /// A pattern anchored at both ends, matched in linear time where .NET's non-backtracking engine supports the
-    /// pattern (no backreferences or lookarounds), with a timeout in every case. Null when the pattern is invalid.
+    /// A pattern anchored at both ends, matched in linear time by .NET's non-backtracking engine where it supports the
+    /// pattern (no backreferences or lookarounds); only the backtracking engine, needed otherwise, is bounded by
+    /// <paramref name="backtrackingTimeout"/>. Null when the pattern is invalid.
     /// </summary>
-    public static Regex? CompilePattern(string pattern, TimeSpan timeout) => CompilePattern(pattern, timeout, out _);
+    /// <remarks>
+    /// A match timeout is wall-clock time: a garbage collection, a busy machine or the first, just-in-time compiled
+    /// match of a new process can pass it on a value the engine would answer at once, and the value is then refused as
+    /// if it did not match. A linear-time match over a value of bounded length needs no such bound, so it gets none.
+    /// </remarks>
+    public static Regex? CompilePattern(string pattern, TimeSpan backtrackingTimeout) => CompilePattern(pattern, backtrackingTimeout, out _);
 
-    private static Regex? CompilePattern(string pattern, TimeSpan timeout, out string? error)
+    private static Regex? CompilePattern(string pattern, TimeSpan backtrackingTimeout, out string? error)
     {
         error = null;
         var anchored = $@"\A(?:{pattern})\z";
         try
         {
-            return new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, timeout);
+            return new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
         }
         catch (NotSupportedException)
         {
@@ -142,7 +148,7 @@ public static partial class SchemaRules
 
         try
         {
-            return new Regex(anchored, RegexOptions.CultureInvariant, timeout);
+            return new Regex(anchored, RegexOptions.CultureInvariant, backtrackingTimeout);
         }
         catch (ArgumentException e)
         {

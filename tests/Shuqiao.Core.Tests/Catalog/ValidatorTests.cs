@@ -85,6 +85,20 @@ public sealed class ValidatorTests
         Assert.DoesNotContain(schema.CheckText("text", "aab").Findings, f => f.Issue.Code == "value.patternTimeout");
     }
 
+    [Fact]
+    public void Only_a_pattern_that_needs_backtracking_has_a_wall_clock_timeout()
+    {
+        // A timeout counts wall-clock time: a collection, a busy machine or a new process's first (JIT-compiled) match
+        // can pass 100 ms and refuse a valid value. A linear-time pattern (here 民族 codes) is given no timeout at all.
+        var linear = SchemaRules.CompilePattern("0[1-9]|[1-4][0-9]|5[0-6]|9[78]", CompiledSchema.PatternTimeout)!;
+        var backtracking = SchemaRules.CompilePattern(@"(a+)\1", CompiledSchema.PatternTimeout)!;
+
+        Assert.True(linear.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        Assert.Equal(System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, linear.MatchTimeout);
+        Assert.False(backtracking.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        Assert.Equal(CompiledSchema.PatternTimeout, backtracking.MatchTimeout);
+    }
+
     // codeList
 
     [Theory]

@@ -27,6 +27,13 @@ public sealed class IngestionDemoDataTests(DemoServerFactory server) : IClassFix
         where b.idempotency_key = 'demo-records-v1'
         """;
 
+    // What refused a demo batch, so that a failure says why rather than only that records are missing.
+    private const string RefusedDemoBatches = """
+        select r.code || ': ' || b.status || ' (' || coalesce((select string_agg(distinct j.field || ' ' || j.code, ', ') from ingest_rejections j where j.batch_id = b.id), '') || ')'
+        from ingest_batches b join data_resources r on r.id = b.resource_id
+        where b.idempotency_key = 'demo-records-v1' and b.status <> 'Committed'
+        """;
+
     private static string[] Codes => [.. CatalogDemoData.Resources().Select(r => r.Draft.Code!)];
 
     [Fact]
@@ -35,7 +42,9 @@ public sealed class IngestionDemoDataTests(DemoServerFactory server) : IClassFix
         await using var connection = new NpgsqlConnection(server.ConnectionString);
         var counts = (await connection.QueryAsync<(string Code, long Records)>(RecordCounts, new { Codes })).ToDictionary(r => r.Code, r => r.Records);
         var batches = (await connection.QueryAsync<(string Code, string Status, string ActorKind, bool ByProvider)>(DemoBatches)).ToList();
+        var refused = (await connection.QueryAsync<string>(RefusedDemoBatches)).ToList();
 
+        Assert.True(refused.Count == 0, "refused: " + string.Join("; ", refused));
         Assert.All(Codes, code => Assert.True(counts.GetValueOrDefault(code) > 0, $"{code} has no records"));
         Assert.Equal(Codes.Order(), batches.Select(b => b.Code).Order());
         Assert.All(batches, b => Assert.Equal(("Committed", "ApiClient", true), (b.Status, b.ActorKind, b.ByProvider)));
