@@ -13,13 +13,19 @@ namespace Shuqiao.Server.Exchange;
 
 /// <summary>The filters of the access audit search (query string); times without an offset are UTC.</summary>
 /// <remarks>
-/// <see cref="Subject"/> (数据主体) is a person's identifier as a personal record key holds it (e.g. a 公民身份号码): the
-/// events of calls that read or verified records keyed by it. The audit keeps only a keyed digest, which the search
-/// computes; the value itself is neither stored nor logged (request logs carry route templates only).
+/// <see cref="SubjectDigest"/> (数据主体) is the audit's digest of a person's identifier (e.g. a 公民身份号码), from
+/// <c>POST /api/v1/audit/subjects</c>: the events of calls that read or verified records keyed by it. The identifier
+/// itself never travels in a URL, which browsers' histories and proxies' logs keep.
 /// </remarks>
 public sealed record AccessEventFilter(
     Guid? OrganizationId, Guid? ClientId, string? Resource, string? User, string? Outcome, DateTimeOffset? From, DateTimeOffset? To, string? Cursor, int? Limit,
-    string? Subject = null);
+    string? SubjectDigest = null);
+
+/// <summary>A person's identifier as a personal record key holds it (e.g. a 公民身份号码).</summary>
+public sealed record SubjectDigestRequest(string? Identifier);
+
+/// <summary>The audit's handle on a data subject: the <c>subjectDigest</c> filter of the access event search.</summary>
+public sealed record SubjectDigestResponse(string SubjectDigest);
 
 /// <summary>One access event as the API returns it.</summary>
 public sealed record AccessEventResponse(
@@ -49,7 +55,11 @@ public static class AccessAuditEndpoints
         audit.MapGet("/events", List).WithName("ListAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Search data-access events of the exchange gateway, newest first")
             .WithDescription("Filters: organizationId, clientId, resource (code), user (X-Shuqiao-User as sent), outcome (Allowed|Denied|Failed), from (inclusive), to (exclusive), " +
-                "subject (a person's identifier, e.g. an ID number: the calls that read or verified records keyed by it; matched by a keyed digest, case-insensitive).");
+                "subjectDigest (from POST /api/v1/audit/subjects: the calls that read or verified records about that person).");
+        audit.MapPost("/subjects", DigestSubject).WithName("DigestAuditSubject").RequireAuthorization(Policies.AuditReaders)
+            .WithSummary("The audit's digest of a person's identifier (数据主体), for the subjectDigest filter of the access event search")
+            .WithDescription("Body: {\"identifier\": \"<e.g. a 公民身份号码>\"} (case and surrounding spaces do not count). The identifier travels in this body, " +
+                "never in a URL; the digest is keyed by the node's pseudonym secret, so it tells nothing about the person outside this node's audit.");
         audit.MapGet("/events.csv", Export).WithName("ExportAccessEvents").RequireAuthorization(Policies.AuditReaders)
             .WithSummary("Export matching access events as CSV (at most 100,000, newest first)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
@@ -67,6 +77,12 @@ public static class AccessAuditEndpoints
 
         var rows = await service.SearchAsync(search.Value, cancellationToken);
         return TypedResults.Ok(AccessAuditService.PageOf(rows, search.Value.Limit - 1));
+    }
+
+    private static Results<Ok<SubjectDigestResponse>, ProblemHttpResult> DigestSubject(SubjectDigestRequest? request, AccessAuditService service)
+    {
+        var digest = service.SubjectDigest(request?.Identifier);
+        return digest.Value is { } value ? TypedResults.Ok(new SubjectDigestResponse(value)) : Problems.From(digest.Failure!);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
@@ -114,9 +130,9 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
             }
         }
 
-        if (filter.Subject is { Length: > AccessEvent.MaxEndUserLength })
+        if (filter.SubjectDigest is { Length: > 0 } digest && !PseudonymKeys.IsSubjectDigest(digest))
         {
-            issues.Add(Issue.Plain("subject", $"is longer than {AccessEvent.MaxEndUserLength} characters"));
+            issues.Add(Issue.Plain("subjectDigest", "is not a digest from POST /api/v1/audit/subjects"));
         }
 
         Guid? resourceId = null;
@@ -140,7 +156,20 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
         var limit = Math.Clamp(filter.Limit ?? Cursor.DefaultLimit, 1, Cursor.MaxLimit);
         return new AccessEventSearch(
             filter.OrganizationId, filter.ClientId, resourceId, null, string.IsNullOrWhiteSpace(filter.User) ? null : filter.User.Trim(), outcome,
-            filter.From, filter.To, before, limit + 1, string.IsNullOrWhiteSpace(filter.Subject) ? null : pseudonyms.SubjectDigest(filter.Subject));
+            filter.From, filter.To, before, limit + 1, string.IsNullOrEmpty(filter.SubjectDigest) ? null : filter.SubjectDigest);
+    }
+
+    /// <summary>The digest the audit keeps for a person's identifier (<see cref="PseudonymKeys.SubjectDigest"/>).</summary>
+    public Outcome<string> SubjectDigest(string? identifier)
+    {
+        if (string.IsNullOrWhiteSpace(identifier))
+        {
+            return Failure.Invalid("identifier", "is required");
+        }
+
+        return identifier.Length > AccessEvent.MaxEndUserLength
+            ? Failure.Invalid("identifier", $"is longer than {AccessEvent.MaxEndUserLength} characters")
+            : pseudonyms.SubjectDigest(identifier);
     }
 
     public Task<IReadOnlyList<AccessEventRow>> SearchAsync(AccessEventSearch search, CancellationToken cancellationToken) => store.SearchAsync(search, cancellationToken);

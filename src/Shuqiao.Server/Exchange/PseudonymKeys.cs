@@ -34,6 +34,13 @@ public sealed class PseudonymKeys
         return Convert.ToBase64String(digest, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
+    /// <summary>Whether <paramref name="text"/> has the form of a <see cref="SubjectDigest"/> (16 bytes, base64url).</summary>
+    public static bool IsSubjectDigest(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length == 22 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    }
+
     public MaskingContext For(Guid consumerOrganizationId) =>
         _contexts.GetOrAdd(consumerOrganizationId, id => MaskingContext.ForChina(
             PseudonymKey.DeriveHmacSha256(_secret ?? throw new InvalidOperationException("The pseudonym secret is not loaded yet."), id)));

@@ -97,6 +97,17 @@ public sealed class SharingFlowTests(ConsoleSite site)
             await Expect(table).ToContainTextAsync("允许");
             await Expect(table).ToContainTextAsync("拒绝");
             await Expect(table).Not.ToContainTextAsync(idNumber);
+
+            // Who read this person's record (数据主体): the number is posted with the form; the results' address and
+            // page hold only its digest. The refused call read nothing, so only the allowed one is about them.
+            await tab.Page.Locator("#f-subject").FillAsync(idNumber);
+            await tab.Page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+            await Expect(tab.Page.Locator("#f-subject-active")).ToBeVisibleAsync();
+            await Expect(tab.Page.Locator("#access-table tbody tr")).ToHaveCountAsync(1);
+            await Expect(table).ToContainTextAsync("允许");
+            Assert.Contains("subjectDigest=", tab.Page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain(idNumber, tab.Page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain(idNumber, await tab.Page.ContentAsync(), StringComparison.Ordinal);
             await tab.Page.ScreenshotAsync(new() { Path = Path.Combine(site.ScreenshotDirectory, "sharing-3-audit.png"), FullPage = true });
         }
     }

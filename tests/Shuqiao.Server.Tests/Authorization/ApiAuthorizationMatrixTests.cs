@@ -164,6 +164,7 @@ public sealed partial class ApiAuthorizationMatrixTests(ServerFactory server) : 
         ["GET /api/v1/exchange/{resource}/changes"] = Who.ApiClient,
         ["GET /api/v1/audit/events"] = Who.AuditReaders,
         ["GET /api/v1/audit/events.csv"] = Who.AuditReaders,
+        ["POST /api/v1/audit/subjects"] = Who.AuditReaders,
     };
 
     [Fact]

@@ -8,6 +8,7 @@ using Npgsql;
 using Shuqiao.Core.Identity;
 using Shuqiao.Server.Exchange;
 using Shuqiao.Server.Tests.Identity;
+using Shuqiao.Server.Tests.Organizations;
 using Shuqiao.Storage.Exchange;
 using Shuqiao.Testing;
 using static Shuqiao.Server.Tests.Exchange.ExchangeWorld;
@@ -63,15 +64,25 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         var authority = await TestData.InsertOrganizationAsync(server.ConnectionString, "示范市数据局", dataAuthority: true);
         var auditor = await server.ApiAsUserAsync(authority, Roles.Auditor);
 
-        async Task<List<JsonElement>> AboutAsync(string subject) =>
-            (await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&subject={Uri.EscapeDataString(subject)}"))
+        // The identifier goes in a request body for its digest; only the digest travels in search addresses.
+        async Task<string> DigestAsync(string identifier)
+        {
+            var answer = await auditor.PostAsJsonAsync("/api/v1/audit/subjects", new { identifier });
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subjectDigest").GetString()!;
+        }
+
+        async Task<List<JsonElement>> AboutAsync(string identifier) =>
+            (await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/events?user={user}&subjectDigest={await DigestAsync(identifier)}"))
                 .GetProperty("items").EnumerateArray().ToList();
 
         var zhang = await AboutAsync(" " + Zhang.IdNumber.ToLowerInvariant() + " ");
         var li = await AboutAsync(Li.IdNumber);
         var wang = await AboutAsync(Wang.IdNumber);
         var nobody = await AboutAsync("110101199001011237");
-        var tooLong = await auditor.GetAsync($"/api/v1/audit/events?subject={new string('1', 200)}");
+        var tooLong = await auditor.PostAsJsonAsync("/api/v1/audit/subjects", new { identifier = new string('1', 200) });
+        var missing = await auditor.PostAsJsonAsync("/api/v1/audit/subjects", new { identifier = " " });
+        var notADigest = await auditor.GetAsync($"/api/v1/audit/events?subjectDigest={Li.IdNumber}");
 
         Assert.Equal("Record", Assert.Single(zhang).GetProperty("operation").GetString());
         var query = Assert.Single(li);
@@ -79,7 +90,9 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         Assert.Equal("Allowed", query.GetProperty("outcome").GetString());
         Assert.Equal(0, Assert.Single(wang).GetProperty("rowsReturned").GetInt32());
         Assert.Empty(nobody);
-        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("identifier", await ProblemFieldAsync(tooLong));
+        Assert.Equal("identifier", await ProblemFieldAsync(missing));
+        Assert.Equal("subjectDigest", await ProblemFieldAsync(notADigest));
 
         // What the table keeps: one digest per person read, neither the number nor its plain hash; none for the refusal.
         await using var connection = new NpgsqlConnection(server.ConnectionString);
@@ -96,13 +109,40 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
             Assert.False(plain.StartsWith(d.Replace('-', '+').Replace('_', '/'), StringComparison.Ordinal));
         });
 
-        // The console's filter finds the same event.
-        var browser = await BrowserAsync(authority, Roles.Auditor);
-        var page = await (await browser.GetAsync($"/console/audit/access?user={user}&subject={Uri.EscapeDataString(Li.IdNumber)}")).Content.ReadAsStringAsync();
-        var otherPage = await (await browser.GetAsync($"/console/audit/access?user={user}&subject={Uri.EscapeDataString(Zhang.IdNumber)}")).Content.ReadAsStringAsync();
+        // The console's filter form is posted and redirected to an address holding the digest, never the number.
+        var browser = new ConsoleBrowser(await BrowserAsync(authority, Roles.Auditor));
+        async Task<(Uri Location, string Page)> ConsoleSearchAsync(string identifier, string? handler = null)
+        {
+            var posted = await browser.PostFormAsync("/console/audit/access", "/console/audit/access" + (handler is null ? "" : "?handler=" + handler),
+                [new("user", user), new("subject", identifier)]);
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+            var location = posted.Headers.Location!;
+            return (location, await browser.GetStringAsync(location.ToString()));
+        }
+
+        Assert.Contains("name=\"__RequestVerificationToken\"", await browser.GetStringAsync("/console/audit/access"), StringComparison.Ordinal); // the form's own token
+        var (liAddress, page) = await ConsoleSearchAsync(Li.IdNumber);
+        var (_, otherPage) = await ConsoleSearchAsync(Zhang.IdNumber);
+        var (exportAddress, csv) = await ConsoleSearchAsync(Li.IdNumber, "Export");
+        Assert.Contains("subjectDigest=" + await DigestAsync(Li.IdNumber), liAddress.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Li.IdNumber, liAddress.ToString(), StringComparison.Ordinal);
         Assert.Contains("fields=age filter=eq(district)", page, StringComparison.Ordinal);
+        Assert.Contains("f-subject-active", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(Li.IdNumber, page, StringComparison.Ordinal);
         Assert.DoesNotContain("fields=age filter=eq(district)", otherPage, StringComparison.Ordinal);
-        Assert.Contains(Li.IdNumber, page, StringComparison.Ordinal); // only in the filter box the auditor typed it into
+        Assert.DoesNotContain(Li.IdNumber, exportAddress.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, csv.Trim().Split("\r\n").Length); // header + the query that returned 李四
+
+        var refused = await browser.PostFormAsync("/console/audit/access", "/console/audit/access", [new("subject", new string('1', 200))]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("is-invalid", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string?> ProblemFieldAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return problem.GetProperty("errors").EnumerateObject().Single().Name;
     }
 
     [Fact]

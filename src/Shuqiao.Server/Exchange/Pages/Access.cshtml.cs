@@ -13,6 +13,11 @@ namespace Shuqiao.Server.Exchange.Pages;
 /// through them, export the matches as CSV, and see the anomaly flags of the last 7 days. Same
 /// <see cref="AccessAuditService"/> as <c>/api/v1/audit/events</c>.
 /// </summary>
+/// <remarks>
+/// The filter form is posted, then redirected to the results' address (post/redirect/get): a person's identifier typed
+/// as the data subject is exchanged for its digest on the way, so it never appears in an address the browser's history,
+/// a bookmark or a proxy's log would keep.
+/// </remarks>
 [Authorize(Policy = Policies.AuditReaders)]
 public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore anomalies, ConsoleTime time, TimeProvider clock) : PageModel
 {
@@ -28,9 +33,13 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? EndUser { get; set; }
 
-    /// <summary>数据主体: a person's identifier as a personal record key holds it (the audit matches its keyed digest).</summary>
-    [BindProperty(SupportsGet = true, Name = "subject")]
+    /// <summary>数据主体 as typed into the form (posted only): a person's identifier as a personal record key holds it.</summary>
+    [BindProperty(Name = "subject")]
     public string? Subject { get; set; }
+
+    /// <summary>The data subject filter in the results' address: the audit's digest of the identifier, never the identifier.</summary>
+    [BindProperty(SupportsGet = true, Name = "subjectDigest")]
+    public string? SubjectDigest { get; set; }
 
     [BindProperty(SupportsGet = true, Name = "outcome")]
     public string? Outcome { get; set; }
@@ -90,11 +99,42 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
         return File(AccessAuditService.Csv(rows), "text/csv; charset=utf-8", name);
     }
 
-    public string PageLink(string? cursor) =>
+    /// <summary>The filter form: a typed data subject becomes its digest, then the results are shown at their own address.</summary>
+    public IActionResult OnPost() => RedirectToFilters(null);
+
+    /// <summary>As <see cref="OnPost"/>, for the export button: redirects to the CSV of the matches.</summary>
+    public IActionResult OnPostExport() => RedirectToFilters("Export");
+
+    public string PageLink(string? cursor) => Link(cursor, null, SubjectDigest);
+
+    /// <summary>The current results without the data subject filter.</summary>
+    public string WithoutSubjectLink() => Link(null, null, null);
+
+    private IActionResult RedirectToFilters(string? handler)
+    {
+        var digest = SubjectDigest;
+        if (!string.IsNullOrWhiteSpace(Subject))
+        {
+            var typed = audit.SubjectDigest(Subject);
+            if (typed.Value is null)
+            {
+                // Shown again with the reason; the identifier stays in the posted form, not in an address.
+                InvalidFields = [.. typed.Failure!.Issues.Select(_ => "subject")];
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            }
+
+            digest = typed.Value;
+        }
+
+        return LocalRedirect(Link(null, handler, digest));
+    }
+
+    private string Link(string? cursor, string? handler, string? subjectDigest) =>
         "/console/audit/access" + QueryString.Create(new Dictionary<string, string?>
         {
-            ["organizationId"] = OrganizationId?.ToString(), ["clientId"] = ClientId?.ToString(), ["resource"] = Resource, ["user"] = EndUser,
-            ["outcome"] = Outcome, ["from"] = From, ["to"] = To, ["subject"] = Subject, ["cursor"] = cursor,
+            ["handler"] = handler, ["organizationId"] = OrganizationId?.ToString(), ["clientId"] = ClientId?.ToString(), ["resource"] = Resource, ["user"] = EndUser,
+            ["outcome"] = Outcome, ["from"] = From, ["to"] = To, ["subjectDigest"] = subjectDigest, ["cursor"] = cursor,
         }.Where(p => !string.IsNullOrEmpty(p.Value)));
 
     private async Task<AccessEventSearch?> SearchAsync(int limit, CancellationToken cancellationToken)
@@ -125,7 +165,7 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
             }
         }
 
-        var parsed = await audit.ToSearchAsync(new AccessEventFilter(OrganizationId, ClientId, Resource, EndUser, Outcome, from, to, Cursor, limit, Subject), cancellationToken);
+        var parsed = await audit.ToSearchAsync(new AccessEventFilter(OrganizationId, ClientId, Resource, EndUser, Outcome, from, to, Cursor, limit, SubjectDigest), cancellationToken);
         if (parsed.Failure is { } failure)
         {
             invalid.AddRange(failure.Issues.Select(i => i.Field));
