@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shuqiao.Core.Audit;
 using Shuqiao.Core.Catalog;
 using Shuqiao.Core.Common;
 using Shuqiao.Core.Exchange;
 using Shuqiao.Server.Identity;
 using Shuqiao.Server.Platform;
+using Shuqiao.Storage.Audit;
 using Shuqiao.Storage.Catalog;
 using Shuqiao.Storage.Exchange;
 
@@ -79,14 +81,15 @@ public static class AccessAuditEndpoints
         return TypedResults.Ok(AccessAuditService.PageOf(rows, search.Value.Limit - 1));
     }
 
-    private static Results<Ok<SubjectDigestResponse>, ProblemHttpResult> DigestSubject(SubjectDigestRequest? request, AccessAuditService service)
+    private static async Task<Results<Ok<SubjectDigestResponse>, ProblemHttpResult>> DigestSubject(
+        SubjectDigestRequest? request, AccessAuditService service, HttpContext context, CancellationToken cancellationToken)
     {
-        var digest = service.SubjectDigest(request?.Identifier);
+        var digest = await service.LookUpSubjectAsync(request?.Identifier, context.ToActor(), cancellationToken);
         return digest.Value is { } value ? TypedResults.Ok(new SubjectDigestResponse(value)) : Problems.From(digest.Failure!);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
-        [AsParameters] AccessEventFilter filter, AccessAuditService service, TimeProvider clock, CancellationToken cancellationToken)
+        [AsParameters] AccessEventFilter filter, AccessAuditService service, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
     {
         var search = await service.ToSearchAsync(filter with { Cursor = null, Limit = null }, cancellationToken);
         if (search.Value is null)
@@ -94,15 +97,26 @@ public static class AccessAuditEndpoints
             return Problems.From(search.Failure!);
         }
 
+        await service.RecordExportAsync(search.Value, context.ToActor(), cancellationToken);
         var rows = await service.SearchAsync(search.Value with { Limit = MaxExport }, cancellationToken);
         var name = "access-events-" + clock.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".csv";
         return TypedResults.File(AccessAuditService.Csv(rows), "text/csv; charset=utf-8", name);
     }
 }
 
-/// <summary>The access audit search shared by the API and the console.</summary>
-public sealed class AccessAuditService(AccessEventStore store, CatalogStore catalog, PseudonymKeys pseudonyms)
+/// <summary>
+/// The access audit search shared by the API and the console. What auditors take out of it is itself audited (in the
+/// admin audit, as the admin audit's own exports are): each export with its filters, and each look-up of a data
+/// subject — who asked about which person (by digest: the identifier is not recorded there either).
+/// </summary>
+public sealed class AccessAuditService(AccessEventStore store, CatalogStore catalog, PseudonymKeys pseudonyms, AdminAuditStore adminAudit, TimeProvider clock)
 {
+    /// <summary>The admin audit action of a data subject look-up (<see cref="LookUpSubjectAsync"/>).</summary>
+    public const string SubjectLookupAction = "audit.subject-lookup";
+
+    /// <summary>The admin audit action of an access event export.</summary>
+    public const string ExportAction = "audit.access-export";
+
     public async Task<Outcome<AccessEventSearch>> ToSearchAsync(AccessEventFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -159,17 +173,34 @@ public sealed class AccessAuditService(AccessEventStore store, CatalogStore cata
             filter.From, filter.To, before, limit + 1, string.IsNullOrEmpty(filter.SubjectDigest) ? null : filter.SubjectDigest);
     }
 
-    /// <summary>The digest the audit keeps for a person's identifier (<see cref="PseudonymKeys.SubjectDigest"/>).</summary>
-    public Outcome<string> SubjectDigest(string? identifier)
+    /// <summary>The digest the audit keeps for a person's identifier (<see cref="PseudonymKeys.SubjectDigest"/>); the look-up is recorded.</summary>
+    public async Task<Outcome<string>> LookUpSubjectAsync(string? identifier, Actor actor, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(identifier))
         {
             return Failure.Invalid("identifier", "is required");
         }
 
-        return identifier.Length > AccessEvent.MaxEndUserLength
-            ? Failure.Invalid("identifier", $"is longer than {AccessEvent.MaxEndUserLength} characters")
-            : pseudonyms.SubjectDigest(identifier);
+        if (identifier.Length > AccessEvent.MaxEndUserLength)
+        {
+            return Failure.Invalid("identifier", $"is longer than {AccessEvent.MaxEndUserLength} characters");
+        }
+
+        var digest = pseudonyms.SubjectDigest(identifier);
+        await adminAudit.AppendAsync(actor, new AdminChange(SubjectLookupAction, "DataSubject", digest, null, null, null), clock.GetUtcNow(), cancellationToken);
+        return digest;
+    }
+
+    /// <summary>Records an export of the events <paramref name="search"/> matches, with its filters, before it is read.</summary>
+    public Task RecordExportAsync(AccessEventSearch search, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var filters = new
+        {
+            search.OrganizationId, search.ClientId, search.ResourceId, endUser = search.EndUser, outcome = search.Outcome?.ToString(), search.From, search.To,
+            subjectDigest = search.Subject,
+        };
+        return adminAudit.AppendAsync(actor, new AdminChange(ExportAction, "AccessEvents", "access-events", null, null, filters), clock.GetUtcNow(), cancellationToken);
     }
 
     public Task<IReadOnlyList<AccessEventRow>> SearchAsync(AccessEventSearch search, CancellationToken cancellationToken) => store.SearchAsync(search, cancellationToken);

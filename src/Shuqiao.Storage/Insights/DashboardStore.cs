@@ -19,7 +19,7 @@ public sealed class DashboardStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Sign-ins and exports are recorded in the admin audit log but change nothing, so they are not "changes".
     /// </summary>
-    public static readonly string[] NonChangeActions = ["user.login", "user.login-failed", "audit.export"];
+    public static readonly string[] NonChangeActions = ["user.login", "user.login-failed", "audit.export", "audit.access-export", "audit.subject-lookup"];
 
     // Disabled organizations and users, and deleted clients, are history, not the node's current shape.
     private const string CountAll = """

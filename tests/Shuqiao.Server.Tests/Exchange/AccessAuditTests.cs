@@ -50,6 +50,10 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         Assert.DoesNotContain("鼓楼区", csv, StringComparison.Ordinal); // a filter value never reaches the audit
         Assert.DoesNotContain(Zhang.IdNumber, csv, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        // The export is itself audited, with its filters.
+        var exports = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/admin-events?action={AccessAuditService.ExportAction}&limit=500");
+        Assert.Single(exports.GetProperty("items").EnumerateArray(), e => e.GetProperty("after").GetRawText().Contains(user, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -62,7 +66,8 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         await world.SendAsync(world.Get(Wang.IdNumber, user: user)); // outside the grant's rows: looked up, not found
         await world.SendAsync(world.Get(Li.IdNumber, purpose: "别的目的", user: user)); // refused: nothing read
         var authority = await TestData.InsertOrganizationAsync(server.ConnectionString, "示范市数据局", dataAuthority: true);
-        var auditor = await server.ApiAsUserAsync(authority, Roles.Auditor);
+        var auditorUser = await server.CreateUserAsync(authority, "aud-" + Guid.NewGuid().ToString("N")[..10], ServerFactory.TestPassword, Roles.Auditor);
+        var auditor = server.ClientWith("Bearer", await server.CreateTokenAsync(auditorUser));
 
         // The identifier goes in a request body for its digest; only the digest travels in search addresses.
         async Task<string> DigestAsync(string identifier)
@@ -93,6 +98,13 @@ public sealed class AccessAuditTests(ExchangeServer server) : IClassFixture<Exch
         Assert.Equal("identifier", await ProblemFieldAsync(tooLong));
         Assert.Equal("identifier", await ProblemFieldAsync(missing));
         Assert.Equal("subjectDigest", await ProblemFieldAsync(notADigest));
+
+        // Each look-up is in the admin audit: who asked about which person, by digest only.
+        var lookups = (await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/admin-events?action={AccessAuditService.SubjectLookupAction}&actorId={auditorUser.Id}"))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(4, lookups.Count); // 张三, 李四, 王五, nobody; the refused requests looked nothing up
+        Assert.Contains(await DigestAsync(Li.IdNumber), lookups.Select(l => l.GetProperty("targetId").GetString()));
+        Assert.All(lookups, l => Assert.DoesNotContain(Li.IdNumber[..10], l.GetRawText(), StringComparison.Ordinal));
 
         // What the table keeps: one digest per person read, neither the number nor its plain hash; none for the refusal.
         await using var connection = new NpgsqlConnection(server.ConnectionString);

@@ -94,28 +94,29 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
             return BadRequest();
         }
 
+        await audit.RecordExportAsync(search, HttpContext.ToActor(), cancellationToken);
         var rows = await audit.SearchAsync(search, cancellationToken);
         var name = "access-events-" + clock.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".csv";
         return File(AccessAuditService.Csv(rows), "text/csv; charset=utf-8", name);
     }
 
     /// <summary>The filter form: a typed data subject becomes its digest, then the results are shown at their own address.</summary>
-    public IActionResult OnPost() => RedirectToFilters(null);
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => RedirectToFiltersAsync(null, cancellationToken);
 
-    /// <summary>As <see cref="OnPost"/>, for the export button: redirects to the CSV of the matches.</summary>
-    public IActionResult OnPostExport() => RedirectToFilters("Export");
+    /// <summary>As <see cref="OnPostAsync"/>, for the export button: redirects to the CSV of the matches.</summary>
+    public Task<IActionResult> OnPostExportAsync(CancellationToken cancellationToken) => RedirectToFiltersAsync("Export", cancellationToken);
 
     public string PageLink(string? cursor) => Link(cursor, null, SubjectDigest);
 
     /// <summary>The current results without the data subject filter.</summary>
     public string WithoutSubjectLink() => Link(null, null, null);
 
-    private IActionResult RedirectToFilters(string? handler)
+    private async Task<IActionResult> RedirectToFiltersAsync(string? handler, CancellationToken cancellationToken)
     {
         var digest = SubjectDigest;
         if (!string.IsNullOrWhiteSpace(Subject))
         {
-            var typed = audit.SubjectDigest(Subject);
+            var typed = await audit.LookUpSubjectAsync(Subject, HttpContext.ToActor(), cancellationToken);
             if (typed.Value is null)
             {
                 // Shown again with the reason; the identifier stays in the posted form, not in an address.
