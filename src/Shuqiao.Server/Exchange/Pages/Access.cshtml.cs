@@ -122,6 +122,7 @@ public sealed class AccessModel(AccessAuditService audit, AccessAnomalyStore ano
                 // Shown again with the reason; the identifier stays in the posted form, not in an address.
                 InvalidFields = [.. typed.Failure!.Issues.Select(_ => "subject")];
                 Response.StatusCode = StatusCodes.Status400BadRequest;
+                Anomalies = await anomalies.RecentAsync(ExchangeService.Today(clock.GetUtcNow()).AddDays(-6), cancellationToken);
                 return Page();
             }
 
