@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Shuqiao.Core.Privacy;
@@ -31,7 +32,7 @@ public sealed class PseudonymKeys
         ArgumentNullException.ThrowIfNull(value);
         var key = _subjectKey ?? throw new InvalidOperationException("The pseudonym secret is not loaded yet.");
         var digest = System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(value.Trim().ToUpperInvariant()));
-        return Convert.ToBase64String(digest, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(digest.AsSpan(0, 16));
     }
 
     /// <summary>Whether <paramref name="text"/> has the form of a <see cref="SubjectDigest"/> (16 bytes, base64url).</summary>
