@@ -415,7 +415,10 @@ public sealed partial class ExchangeService(
             return null;
         }
 
+        // A page holds up to MaxPageSize keys: repeats (a person in several composite keys) are found by hash, not by
+        // scanning the list for each digest.
         List<string>? subjects = null;
+        HashSet<string>? seen = null;
         var keyFields = entry.KeyFields;
 
         foreach (var key in keys)
@@ -429,10 +432,9 @@ public sealed partial class ExchangeService(
                 }
 
                 var digest = pseudonyms.SubjectDigest(parts[i]);
-                subjects ??= [];
-                if (!subjects.Contains(digest))
+                if ((seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(digest))
                 {
-                    subjects.Add(digest);
+                    (subjects ??= []).Add(digest);
                 }
             }
         }
